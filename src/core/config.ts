@@ -1,0 +1,31 @@
+/** Everything the engine can be told. The VS Code settings and the CLI both map onto this. */
+export interface GroundedConfig {
+  /** Globs (relative to the folder) a file must match to be indexed; empty means every file. */
+  include: string[];
+  /** Globs of files never indexed, on top of the built-in exclusions. */
+  exclude: string[];
+  respectGitignore: boolean;
+  /** Files larger than this are skipped. */
+  maxFileBytes: number;
+  /** Largest chunk, in approximate tokens. */
+  chunkTokens: number;
+  /** Extra patterns (gitignore syntax) for files that hold secrets and are never read. */
+  secretPatterns: string[];
+}
+
+export const DEFAULT_CONFIG: GroundedConfig = {
+  include: [],
+  exclude: [],
+  respectGitignore: true,
+  maxFileBytes: 1024 * 1024,
+  chunkTokens: 400,
+  secretPatterns: [],
+};
+
+export function withDefaults(partial: Partial<GroundedConfig> | undefined): GroundedConfig {
+  const c = { ...DEFAULT_CONFIG };
+  for (const [key, value] of Object.entries(partial ?? {})) {
+    if (value !== undefined) (c as Record<string, unknown>)[key] = value;
+  }
+  return c;
+}

@@ -1,0 +1,67 @@
+import * as fs from 'fs';
+
+export type TextRead = { ok: true; text: string } | { ok: false; reason: string };
+
+const SNIFF_BYTES = 8192;
+const LONG_LINE = 5000;
+
+/**
+ * Reads a file as text, or says why it is not text worth indexing: NUL bytes (binary), mostly
+ * undecodable bytes, or the very long lines of minified and generated files.
+ * UTF-8 (with or without BOM) and UTF-16 with a BOM are decoded.
+ */
+export async function readTextFile(absPath: string, maxBytes: number): Promise<TextRead> {
+  let bytes: Buffer;
+  try {
+    const handle = await fs.promises.open(absPath, 'r');
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile()) return { ok: false, reason: 'not a regular file' };
+      if (stat.size > maxBytes) return { ok: false, reason: `larger than ${maxBytes} bytes` };
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { ok: false, reason: code === 'ENOENT' ? 'deleted while being read' : `cannot read (${code ?? err})` };
+  }
+  if (bytes.length > maxBytes) return { ok: false, reason: `grew past ${maxBytes} bytes while being read` };
+  return decodeText(bytes);
+}
+
+export function decodeText(bytes: Buffer): TextRead {
+  let text: string;
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) text = new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  else if (bytes[0] === 0xfe && bytes[1] === 0xff) text = new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  else {
+    if (bytes.subarray(0, SNIFF_BYTES).includes(0)) return { ok: false, reason: 'binary (contains NUL bytes)' };
+    text = new TextDecoder('utf-8').decode(bytes); // strips a UTF-8 BOM; bad sequences become U+FFFD
+    const bad = countChar(text, '\uFFFD');
+    if (bad > 16 && bad > text.length / 20) return { ok: false, reason: 'not text (invalid UTF-8)' };
+  }
+  if (text.includes('\0')) return { ok: false, reason: 'binary (contains NUL characters)' };
+  if (looksMinified(text)) return { ok: false, reason: 'minified or generated (very long lines)' };
+  return { ok: true, text };
+}
+
+function countChar(text: string, ch: string): number {
+  let n = 0;
+  for (let i = text.indexOf(ch); i !== -1; i = text.indexOf(ch, i + 1)) n++;
+  return n;
+}
+
+function looksMinified(text: string): boolean {
+  if (text.length < LONG_LINE) return false;
+  let longest = 0;
+  let lines = 0;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    longest = Math.max(longest, end - start);
+    lines++;
+    start = end + 1;
+  }
+  return longest > LONG_LINE && text.length / lines > 200;
+}

@@ -1,0 +1,436 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import picomatch from 'picomatch';
+import { CHUNKER_VERSION, chunkFile, CodeChunkFn } from './chunk/chunkFile';
+import { createCodeChunker } from './chunk/codeChunker';
+import { GroundedConfig, withDefaults } from './config';
+import { createPathFilter, PathFilter } from './discovery/pathFilter';
+import { readTextFile } from './discovery/readText';
+import { discoverFiles, SkippedFile } from './discovery/walk';
+import { Embedder, EmbeddingError } from './embed/embedder';
+import { planChanges } from './index/plan';
+import { Bm25Index } from './lexical/bm25Index';
+import { queryTokens, tokenize } from './lexical/tokenize';
+import { collapseRanked } from './retrieval/collapse';
+import { cosineTopK } from './retrieval/dense';
+import { reciprocalRankFusion } from './retrieval/fusion';
+import { QueryOptions, SearchResult } from './retrieval/types';
+import { describeIdentity, IndexIdentity, sha1 } from './store/identity';
+import { FileRecord, StoredChunk } from './store/records';
+import { errorText, ShardedStore } from './store/shardedStore';
+import { Chunk } from './types';
+
+export interface EngineOptions {
+  /** The workspace folder (absolute). */
+  folder: string;
+  /** Where the index lives; default `<folder>/.grounded`. */
+  indexDir?: string;
+  config?: Partial<GroundedConfig>;
+  embedder?: Embedder;
+  log?: (message: string) => void;
+  codeChunker?: CodeChunkFn;
+  /** Shards of a new index (tests use few). */
+  shardCount?: number;
+}
+
+export interface IndexProgress {
+  phase: 'discovering' | 'indexing' | 'writing' | 'done';
+  done: number;
+  total: number;
+  path?: string;
+}
+
+export interface IndexAllOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: IndexProgress) => void;
+  /** Awaited before each file: resolves at once unless indexing is paused. */
+  gate?: () => Promise<void>;
+}
+
+export interface IndexSummary {
+  files: number;
+  added: number;
+  updated: number;
+  removed: number;
+  renamed: number;
+  unchanged: number;
+  skipped: SkippedFile[];
+  failed: SkippedFile[];
+  chunks: number;
+  embedded: number;
+  ms: number;
+  rebuildReason?: string;
+  /** Why the run stopped early (a bad key, an unknown model): the files not reached stay queued for the next run. */
+  error?: string;
+}
+
+export interface IndexStatus {
+  folder: string;
+  indexDir: string;
+  identity: IndexIdentity;
+  identityText: string;
+  files: number;
+  chunks: number;
+  skipped: SkippedFile[];
+  diskBytes: number;
+  updatedAt: string;
+  errors: string[];
+}
+
+/** How many files are indexed between two writes of the index during a full run. */
+const FLUSH_EVERY_FILES = 500;
+const FLUSH_EVERY_MS = 5_000;
+const EMBED_BATCH = 64;
+
+/**
+ * The engine: one workspace folder's index, kept current file by file, and searched.
+ * It owns the store and the in-memory lexical index built from it.
+ */
+export class Engine {
+  private readonly bm25 = new Bm25Index();
+  private readonly slotOf = new Map<string, number>();
+  private readonly chunkAt: (StoredChunk | undefined)[] = [];
+  private readonly vectorByHash = new Map<string, number[]>();
+  private readonly errors: string[] = [];
+  private readonly filter: PathFilter;
+  private readonly log: (message: string) => void;
+  private queue: Promise<unknown> = Promise.resolve();
+  readonly rebuildReason?: string;
+
+  private constructor(
+    readonly folder: string,
+    readonly config: GroundedConfig,
+    private readonly store: ShardedStore,
+    private readonly embedder: Embedder | undefined,
+    private readonly chunkCode: CodeChunkFn,
+    log: ((m: string) => void) | undefined,
+    rebuildReason: string | undefined,
+  ) {
+    this.log = log ?? (() => undefined);
+    this.filter = createPathFilter(folder, config);
+    this.rebuildReason = rebuildReason;
+    for (const entry of store.allFiles()) this.addToMemory(entry.chunks);
+    for (const e of store.loadErrors) this.errors.push(e);
+  }
+
+  static async open(opts: EngineOptions): Promise<Engine> {
+    const folder = path.resolve(opts.folder);
+    const stat = await fs.promises.stat(folder).catch(() => undefined);
+    if (!stat?.isDirectory()) throw new Error(`${folder} is not a folder.`);
+    const config = withDefaults(opts.config);
+    const identity: IndexIdentity = {
+      provider: opts.embedder?.provider ?? 'lexical',
+      model: opts.embedder?.model ?? 'bm25',
+      dimensions: opts.embedder?.dimensions ?? 0,
+      chunkerVersion: CHUNKER_VERSION * 1000 + config.chunkTokens,
+    };
+    const indexDir = path.resolve(opts.indexDir ?? path.join(folder, '.grounded'));
+    const { store, rebuildReason } = await ShardedStore.open(indexDir, identity, opts.shardCount);
+    if (rebuildReason) opts.log?.(`Rebuilding the index: ${rebuildReason}.`);
+    const chunkCode = opts.codeChunker ?? createCodeChunker(undefined, opts.log);
+    return new Engine(folder, config, store, opts.embedder, chunkCode, opts.log, rebuildReason);
+  }
+
+  get indexDir(): string {
+    return this.store.dir;
+  }
+
+  /** Runs index writes one after another: a save during a full run waits for it rather than racing it. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Brings the index in line with the folder: reads only what changed, removes what is gone. */
+  indexAll(opts: IndexAllOptions = {}): Promise<IndexSummary> {
+    return this.serial(() => this.indexAllNow(opts));
+  }
+
+  private async indexAllNow({ signal, onProgress, gate }: IndexAllOptions): Promise<IndexSummary> {
+    const started = Date.now();
+    onProgress?.({ phase: 'discovering', done: 0, total: 0 });
+    const discovery = await discoverFiles(this.folder, this.config, this.filter);
+    const plan = planChanges(discovery.files, [...this.store.allFiles()].map((e) => e.record));
+    const summary: IndexSummary = {
+      files: discovery.files.length,
+      added: 0,
+      updated: 0,
+      removed: 0,
+      renamed: 0,
+      unchanged: plan.unchanged,
+      skipped: [...discovery.skipped],
+      failed: [],
+      chunks: 0,
+      embedded: 0,
+      ms: 0,
+      rebuildReason: this.rebuildReason,
+    };
+    const removedHashes = new Map<string, string>();
+    for (const p of plan.removed) {
+      const gone = this.forgetFile(p);
+      if (gone) removedHashes.set(gone.hash, p);
+      summary.removed++;
+    }
+    let lastFlush = Date.now();
+    let sinceFlush = 0;
+    for (let i = 0; i < plan.toRead.length; i++) {
+      if (gate) await gate();
+      if (signal?.aborted) break;
+      const file = plan.toRead[i];
+      onProgress?.({ phase: 'indexing', done: i, total: plan.toRead.length, path: file.relPath });
+      const before = this.store.getFile(file.relPath);
+      try {
+        const outcome = await this.indexOne(file.relPath, signal);
+        if (outcome === 'unchanged') summary.unchanged++;
+        else if (outcome.skipped) summary.skipped.push({ relPath: file.relPath, reason: outcome.skipped });
+        else if (before) summary.updated++;
+        else if (removedHashes.has(outcome.hash)) {
+          summary.renamed++;
+          summary.removed--;
+        } else summary.added++;
+        if (outcome !== 'unchanged') summary.embedded += outcome.embedded;
+      } catch (err) {
+        if ((err as Error).name === 'AbortError') break;
+        summary.failed.push({ relPath: file.relPath, reason: errorText(err) });
+        this.log(`Could not index ${file.relPath}: ${errorText(err)}`);
+        if (err instanceof EmbeddingError && err.fatal) {
+          // Every other file would fail the same way; what is indexed stays, the rest waits for the next run.
+          summary.error = err.message;
+          break;
+        }
+      }
+      sinceFlush++;
+      if (sinceFlush >= FLUSH_EVERY_FILES || Date.now() - lastFlush > FLUSH_EVERY_MS) {
+        onProgress?.({ phase: 'writing', done: i + 1, total: plan.toRead.length });
+        await this.store.flush();
+        sinceFlush = 0;
+        lastFlush = Date.now();
+      }
+    }
+    onProgress?.({ phase: 'writing', done: plan.toRead.length, total: plan.toRead.length });
+    await this.store.flush();
+    summary.chunks = this.chunkCount;
+    summary.ms = Date.now() - started;
+    onProgress?.({ phase: 'done', done: plan.toRead.length, total: plan.toRead.length });
+    if (signal?.aborted) throw abortError();
+    return summary;
+  }
+
+  /** Re-indexes one file (a save), or removes it if it is gone or now excluded. */
+  updateFile(relPath: string): Promise<void> {
+    return this.serial(async () => {
+      const rel = normalizeRel(relPath);
+      const reason = this.filter.checkPath(rel);
+      const exists = await fs.promises.stat(path.join(this.folder, rel)).then((s) => s.isFile(), () => false);
+      if (reason || !exists) this.forgetFile(rel);
+      else await this.indexOne(rel);
+      await this.store.flush();
+    });
+  }
+
+  /** Removes a file, or every file under a folder. */
+  removeFile(relPath: string): Promise<void> {
+    return this.serial(async () => {
+      const rel = normalizeRel(relPath);
+      if (!this.forgetFile(rel)) {
+        const prefix = rel + '/';
+        for (const e of [...this.store.allFiles()]) if (e.record.path.startsWith(prefix)) this.forgetFile(e.record.path);
+      }
+      await this.store.flush();
+    });
+  }
+
+  private async indexOne(relPath: string, signal?: AbortSignal): Promise<'unchanged' | { hash: string; skipped?: string; embedded: number }> {
+    const abs = path.join(this.folder, relPath);
+    const stat = await fs.promises.stat(abs);
+    const read = await readTextFile(abs, this.config.maxFileBytes);
+    const previous = this.store.getFile(relPath);
+    const hash = read.ok ? sha1(read.text) : `skipped:${stat.size}:${stat.mtimeMs}`;
+    const record: FileRecord = { path: relPath, hash, size: stat.size, mtimeMs: stat.mtimeMs, indexedAt: Date.now() };
+    if (previous && previous.record.hash === hash && !previous.record.skipped) {
+      // Same content, new timestamp (a touch or a checkout): record it so the next run need not read it.
+      this.store.putFile({ ...previous.record, mtimeMs: stat.mtimeMs, size: stat.size }, previous.chunks);
+      return 'unchanged';
+    }
+    if (!read.ok) {
+      this.replaceInMemory(relPath, []);
+      this.store.putFile({ ...record, skipped: read.reason }, []);
+      return { hash, skipped: read.reason, embedded: 0 };
+    }
+    const chunks = await chunkFile(relPath, read.text, { maxTokens: this.config.chunkTokens }, this.chunkCode);
+    const { stored, embedded } = await this.withVectors(chunks, signal);
+    this.replaceInMemory(relPath, stored);
+    this.store.putFile(record, stored);
+    return { hash, embedded };
+  }
+
+  /** Vectors for new chunks: reused from any stored chunk with the same text, embedded otherwise. */
+  private async withVectors(chunks: Chunk[], signal?: AbortSignal): Promise<{ stored: StoredChunk[]; embedded: number }> {
+    const stored: StoredChunk[] = chunks.map((c) => {
+      const hash = sha1(c.text);
+      return { ...c, hash, id: sha1(`${c.path}\0${c.startLine}\0${hash}`).slice(0, 24), vector: [] };
+    });
+    if (!this.embedder) return { stored, embedded: 0 };
+    const missing = stored.filter((c) => {
+      const cached = this.vectorByHash.get(c.hash);
+      if (cached) c.vector = cached;
+      return !cached;
+    });
+    for (let i = 0; i < missing.length; i += EMBED_BATCH) {
+      const batch = missing.slice(i, i + EMBED_BATCH);
+      const vectors = await this.embedder.embed(batch.map(embeddingText), signal);
+      batch.forEach((c, j) => (c.vector = vectors[j]));
+    }
+    return { stored, embedded: missing.length };
+  }
+
+  private forgetFile(relPath: string): FileRecord | undefined {
+    const entry = this.store.removeFile(relPath);
+    if (entry) this.removeFromMemory(entry.chunks);
+    return entry?.record;
+  }
+
+  private replaceInMemory(relPath: string, chunks: StoredChunk[]): void {
+    const previous = this.store.getFile(relPath);
+    if (previous) this.removeFromMemory(previous.chunks);
+    this.addToMemory(chunks);
+  }
+
+  private addToMemory(chunks: StoredChunk[]): void {
+    for (const c of chunks) {
+      const slot = this.bm25.add(lexicalTokens(c));
+      this.slotOf.set(c.id, slot);
+      this.chunkAt[slot] = c;
+      if (c.vector.length) this.vectorByHash.set(c.hash, c.vector);
+    }
+  }
+
+  private removeFromMemory(chunks: StoredChunk[]): void {
+    for (const c of chunks) {
+      const slot = this.slotOf.get(c.id);
+      if (slot === undefined) continue;
+      this.bm25.remove(slot, lexicalTokens(c));
+      this.slotOf.delete(c.id);
+      this.chunkAt[slot] = undefined;
+    }
+  }
+
+  get chunkCount(): number {
+    return this.bm25.size;
+  }
+
+  /** Ranked chunks for a question: lexical, fused with dense when an embedder is set, collapsed and grouped. */
+  async query(text: string, opts: QueryOptions = {}): Promise<SearchResult[]> {
+    const topK = opts.topK ?? 10;
+    const perFile = opts.perFile ?? 3;
+    const pool = Math.max(100, topK * 10);
+    const live = new Map((opts.liveFiles ?? []).map((f) => [normalizeRel(f.path), f.text]));
+    const pathOk = opts.pathGlobs?.length ? picomatch(opts.pathGlobs, { dot: true }) : undefined;
+    const accept = (c: { path: string; kind: string }) =>
+      !live.has(c.path) && (!opts.kinds || opts.kinds.includes(c.kind as never)) && (!pathOk || pathOk(c.path));
+    const terms = queryTokens(text);
+
+    const lexical = this.bm25.search(terms, pool, (slot) => accept(this.chunkAt[slot]!)).map((s) => ({ chunk: this.chunkAt[s.slot]!, score: s.score }));
+    const liveChunks = await this.liveCandidates(live, terms, opts);
+    const lexicalAll = [...lexical, ...liveChunks].sort((a, b) => b.score - a.score);
+    if (opts.signal?.aborted) throw abortError();
+
+    let ranked: { chunk: StoredChunk; score: number }[] = lexicalAll;
+    const qv = this.embedder && this.chunkCount > 0 ? await this.queryVector(text, opts.signal) : undefined;
+    if (qv) {
+      const dense = cosineTopK(qv, this.chunkAt.map((c) => c?.vector), pool, (i) => !!this.chunkAt[i] && accept(this.chunkAt[i]!));
+      const byId = new Map<string, StoredChunk>();
+      for (const r of lexicalAll) byId.set(r.chunk.id, r.chunk);
+      for (const d of dense) byId.set(this.chunkAt[d.index]!.id, this.chunkAt[d.index]!);
+      const fused = reciprocalRankFusion([lexicalAll.map((r) => r.chunk.id), dense.map((d) => this.chunkAt[d.index]!.id)]);
+      ranked = [...fused].map(([id, score]) => ({ chunk: byId.get(id)!, score }));
+    }
+    const collapsed = collapseRanked(
+      ranked.map((r) => ({ ...r, id: r.chunk.id, path: r.chunk.path, startLine: r.chunk.startLine, endLine: r.chunk.endLine, hash: r.chunk.hash })),
+      topK,
+      perFile,
+    );
+    return collapsed.map(({ chunk, score }) => ({
+      path: chunk.path,
+      startLine: chunk.startLine,
+      endLine: chunk.endLine,
+      title: chunk.title,
+      kind: chunk.kind,
+      language: chunk.language,
+      score: Math.round(score * 10000) / 10000,
+      text: chunk.text,
+    }));
+  }
+
+  /** The query's vector, or undefined (lexical results only) when the endpoint fails; the failure is logged. */
+  private async queryVector(text: string, signal?: AbortSignal): Promise<number[] | undefined> {
+    try {
+      return (await this.embedder!.embed([text], signal))[0];
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') throw err;
+      this.log(`Dense retrieval unavailable, using lexical results only: ${errorText(err)}`);
+      return undefined;
+    }
+  }
+
+  /** Chunks of unsaved editors, scored against the index's statistics so they rank beside indexed ones. */
+  private async liveCandidates(live: Map<string, string>, terms: string[], opts: QueryOptions): Promise<{ chunk: StoredChunk; score: number }[]> {
+    const out: { chunk: StoredChunk; score: number }[] = [];
+    for (const [rel, text] of live) {
+      if (this.filter.checkPath(rel)) continue;
+      const chunks = await chunkFile(rel, text, { maxTokens: this.config.chunkTokens }, this.chunkCode);
+      for (const c of chunks) {
+        if (opts.kinds && !opts.kinds.includes(c.kind)) continue;
+        const hash = sha1(c.text);
+        const chunk: StoredChunk = { ...c, hash, id: `live:${sha1(`${rel}\0${c.startLine}\0${hash}`).slice(0, 20)}`, vector: [] };
+        const score = this.bm25.scoreExternal(lexicalTokens(chunk), terms);
+        if (score > 0) out.push({ chunk, score });
+      }
+    }
+    return out;
+  }
+
+  async status(): Promise<IndexStatus> {
+    const skipped: SkippedFile[] = [];
+    for (const e of this.store.allFiles()) if (e.record.skipped) skipped.push({ relPath: e.record.path, reason: e.record.skipped });
+    return {
+      folder: this.folder,
+      indexDir: this.store.dir,
+      identity: this.store.identity,
+      identityText: describeIdentity(this.store.identity),
+      files: this.store.fileCount - skipped.length,
+      chunks: this.chunkCount,
+      skipped,
+      diskBytes: await this.store.diskBytes(),
+      updatedAt: this.store.updatedAt,
+      errors: [...this.errors],
+    };
+  }
+
+  /** Waits for queued writes; the engine holds no other resources. */
+  async close(): Promise<void> {
+    await this.queue;
+  }
+}
+
+/** The text a chunk is embedded as: its place and title give the vector context the body lacks. */
+function embeddingText(c: StoredChunk): string {
+  return `${c.path} — ${c.title}\n${c.text}`;
+}
+
+/** What BM25 sees of a chunk: its title and path count beside the text. */
+function lexicalTokens(c: Chunk): string[] {
+  return [...tokenize(c.title), ...tokenize(c.path), ...tokenize(c.text)];
+}
+
+function normalizeRel(p: string): string {
+  return p.split(path.sep).join('/').replace(/^\.\//, '').replace(/\/+$/, '');
+}
+
+function abortError(): Error {
+  const err = new Error('Cancelled.');
+  err.name = 'AbortError';
+  return err;
+}
+

@@ -1,0 +1,150 @@
+/**
+ * An in-memory BM25 inverted index over numbered document slots.
+ *
+ * Removal marks a slot dead and fixes the statistics at once; postings of dead slots are dropped
+ * lazily (when a term is next scored) so that removing one file never walks the whole index.
+ * The caller passes a removed document's tokens again, so no per-document term list is kept in memory.
+ */
+
+interface Postings {
+  ids: number[];
+  tfs: number[];
+  /** How many entries point at dead slots; the list is compacted once they dominate. */
+  dead: number;
+}
+
+export interface Bm25Params {
+  k1: number;
+  b: number;
+}
+
+export interface ScoredSlot {
+  slot: number;
+  score: number;
+}
+
+export class Bm25Index {
+  private readonly postings = new Map<string, Postings>();
+  private readonly docFreq = new Map<string, number>();
+  private readonly lengths: number[] = [];
+  private readonly alive: boolean[] = [];
+  private liveDocs = 0;
+  private totalLength = 0;
+
+  constructor(private readonly params: Bm25Params = { k1: 1.2, b: 0.75 }) {}
+
+  get size(): number {
+    return this.liveDocs;
+  }
+
+  /** Adds a document and returns its slot. */
+  add(tokens: readonly string[]): number {
+    const slot = this.lengths.length;
+    const counts = countTerms(tokens);
+    for (const [term, tf] of counts) {
+      let p = this.postings.get(term);
+      if (!p) {
+        p = { ids: [], tfs: [], dead: 0 };
+        this.postings.set(term, p);
+      }
+      p.ids.push(slot);
+      p.tfs.push(tf);
+      this.docFreq.set(term, (this.docFreq.get(term) ?? 0) + 1);
+    }
+    this.lengths[slot] = tokens.length;
+    this.alive[slot] = true;
+    this.liveDocs++;
+    this.totalLength += tokens.length;
+    return slot;
+  }
+
+  /** Removes a document; `tokens` must be the ones it was added with. */
+  remove(slot: number, tokens: readonly string[]): void {
+    if (!this.alive[slot]) return;
+    this.alive[slot] = false;
+    this.liveDocs--;
+    this.totalLength -= this.lengths[slot];
+    for (const term of new Set(tokens)) {
+      const df = (this.docFreq.get(term) ?? 1) - 1;
+      if (df <= 0) {
+        this.docFreq.delete(term);
+        this.postings.delete(term);
+      } else {
+        this.docFreq.set(term, df);
+        const p = this.postings.get(term);
+        if (p) p.dead++;
+      }
+    }
+    // Slots are never reused: a postings list not yet compacted may still name this one.
+  }
+
+  /** The best `limit` live slots for the query terms that pass `accept`, best first. */
+  search(terms: readonly string[], limit: number, accept?: (slot: number) => boolean): ScoredSlot[] {
+    if (this.liveDocs === 0 || terms.length === 0) return [];
+    const { k1, b } = this.params;
+    const avgdl = this.totalLength / this.liveDocs || 1;
+    const scores = new Map<number, number>();
+    for (const term of new Set(terms)) {
+      const p = this.postings.get(term);
+      if (!p) continue;
+      if (p.dead > p.ids.length / 2) this.compact(p);
+      const df = this.docFreq.get(term) ?? 0;
+      const idf = Math.log(1 + (this.liveDocs - df + 0.5) / (df + 0.5));
+      for (let i = 0; i < p.ids.length; i++) {
+        const slot = p.ids[i];
+        if (!this.alive[slot]) continue;
+        const tf = p.tfs[i];
+        const norm = tf + k1 * (1 - b + (b * this.lengths[slot]) / avgdl);
+        scores.set(slot, (scores.get(slot) ?? 0) + (idf * (tf * (k1 + 1))) / norm);
+      }
+    }
+    return topScored(scores, limit, accept);
+  }
+
+  /** BM25 of a document outside the index, with the index's document frequencies and lengths. */
+  scoreExternal(docTokens: readonly string[], terms: readonly string[]): number {
+    const { k1, b } = this.params;
+    const docs = Math.max(this.liveDocs, 1);
+    const avgdl = this.totalLength / docs || docTokens.length || 1;
+    const counts = countTerms(docTokens);
+    let score = 0;
+    for (const term of new Set(terms)) {
+      const tf = counts.get(term);
+      if (!tf) continue;
+      const df = this.docFreq.get(term) ?? 0;
+      const idf = Math.log(1 + (docs - df + 0.5) / (df + 0.5));
+      score += (idf * (tf * (k1 + 1))) / (tf + k1 * (1 - b + (b * docTokens.length) / avgdl));
+    }
+    return score;
+  }
+
+  private compact(p: Postings): void {
+    const ids: number[] = [];
+    const tfs: number[] = [];
+    for (let i = 0; i < p.ids.length; i++) {
+      if (this.alive[p.ids[i]]) {
+        ids.push(p.ids[i]);
+        tfs.push(p.tfs[i]);
+      }
+    }
+    p.ids = ids;
+    p.tfs = tfs;
+    p.dead = 0;
+  }
+}
+
+function countTerms(tokens: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return counts;
+}
+
+function topScored(scores: Map<number, number>, limit: number, accept?: (slot: number) => boolean): ScoredSlot[] {
+  const all: ScoredSlot[] = [];
+  for (const [slot, score] of scores) {
+    if (!accept || accept(slot)) all.push({ slot, score });
+  }
+  all.sort((x, y) => y.score - x.score || x.slot - y.slot);
+  return all.slice(0, limit);
+}
+

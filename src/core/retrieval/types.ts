@@ -1,0 +1,27 @@
+import { ChunkKind } from '../types';
+
+export interface QueryOptions {
+  topK?: number;
+  kinds?: ChunkKind[];
+  /** Globs (relative paths) a result's file must match. */
+  pathGlobs?: string[];
+  /** Most chunks from one file in the results; keeps one file from flooding the list. */
+  perFile?: number;
+  /**
+   * Current text of files whose editors hold unsaved changes (or that changed since they were indexed).
+   * They are searched as they are now, and their indexed chunks are left out.
+   */
+  liveFiles?: { path: string; text: string }[];
+  signal?: AbortSignal;
+}
+
+export interface SearchResult {
+  path: string;
+  startLine: number;
+  endLine: number;
+  title: string;
+  kind: ChunkKind;
+  language: string;
+  score: number;
+  text: string;
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { test } from 'node:test';
+import { LocalIndex } from 'vectra';
+import { writeFileAtomic } from '../../src/core/store/atomicWrite';
+import { IndexIdentity } from '../../src/core/store/identity';
+import { StoredChunk } from '../../src/core/store/records';
+import { ShardedStore } from '../../src/core/store/shardedStore';
+import { withWriteLock } from '../../src/core/store/writeLock';
+import { tempDir } from './helpers';
+
+const LEXICAL: IndexIdentity = { provider: 'lexical', model: 'bm25', dimensions: 0, chunkerVersion: 1 };
+
+function chunk(p: string, n: number): StoredChunk {
+  return { id: `${p}#${n}`, path: p, startLine: n, endLine: n, language: 'markdown', kind: 'doc', title: 't', text: `text ${n}`, hash: `h${p}${n}`, vector: [] };
+}
+
+function record(p: string) {
+  return { path: p, hash: 'x', size: 1, mtimeMs: 1, indexedAt: 1 };
+}
+
+test('shards are vectra LocalIndex folders that vectra itself can read', async () => {
+  const dir = tempDir();
+  const { store } = await ShardedStore.open(dir, LEXICAL, 4);
+  store.putFile(record('a.md'), [chunk('a.md', 1), chunk('a.md', 2)]);
+  await store.flush();
+  const shardsDir = fs.readdirSync(dir).find((n) => n.startsWith('shards-'))!;
+  const shard = fs.readdirSync(path.join(dir, shardsDir))[0];
+  const items = await new LocalIndex(path.join(dir, shardsDir, shard)).listItems();
+  assert.equal(items.filter((i) => i.metadata.type === 'chunk').length, 2);
+});
+
+test('one file update rewrites only its own shard', async () => {
+  const dir = tempDir();
+  const { store } = await ShardedStore.open(dir, LEXICAL, 16);
+  for (let i = 0; i < 64; i++) store.putFile(record(`f${i}.md`), [chunk(`f${i}.md`, 1)]);
+  await store.flush();
+  const shardsRoot = path.join(dir, fs.readdirSync(dir).find((n) => n.startsWith('shards-'))!);
+  const mtimes = () => Object.fromEntries(fs.readdirSync(shardsRoot).map((s) => [s, fs.statSync(path.join(shardsRoot, s, 'index.json')).mtimeMs]));
+  const before = mtimes();
+  await new Promise((r) => setTimeout(r, 20));
+  store.putFile(record('f7.md'), [chunk('f7.md', 2)]);
+  await store.flush();
+  const after = mtimes();
+  const changed = Object.keys(after).filter((s) => after[s] !== before[s]);
+  assert.equal(changed.length, 1);
+  assert.equal(changed[0], `s${store.shardOf('f7.md').toString(16).padStart(3, '0')}`);
+});
+
+test('an atomic write never leaves a partial file: the old content survives a failed write', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'index.json');
+  await writeFileAtomic(file, '{"old":true}');
+  fs.chmodSync(dir, 0o500);
+  try {
+    if (process.getuid?.() === 0) return; // root ignores permissions; the kill tests cover this case
+    await assert.rejects(writeFileAtomic(file, '{"new":true}'));
+    assert.equal(fs.readFileSync(file, 'utf8'), '{"old":true}');
+  } finally {
+    fs.chmodSync(dir, 0o700);
+  }
+});
+
+test('a stale temp file from a killed writer is ignored and cleaned; the shard reads as before', async () => {
+  const dir = tempDir();
+  let { store } = await ShardedStore.open(dir, LEXICAL, 2);
+  store.putFile(record('a.md'), [chunk('a.md', 1)]);
+  await store.flush();
+  const shardsRoot = path.join(dir, fs.readdirSync(dir).find((n) => n.startsWith('shards-'))!);
+  const shard = path.join(shardsRoot, fs.readdirSync(shardsRoot)[0]);
+  fs.writeFileSync(path.join(shard, '.index.json.999.dead.tmp'), '{"truncat');
+  ({ store } = await ShardedStore.open(dir, LEXICAL, 2));
+  assert.equal(store.getFile('a.md')?.chunks.length, 1);
+  assert.deepEqual(fs.readdirSync(shard), ['index.json']);
+});
+
+test('a corrupt shard is reported and the rest of the index still opens', async () => {
+  const dir = tempDir();
+  let { store } = await ShardedStore.open(dir, LEXICAL, 64);
+  for (let i = 0; i < 20; i++) store.putFile(record(`f${i}.md`), [chunk(`f${i}.md`, 1)]);
+  await store.flush();
+  const shardsRoot = path.join(dir, fs.readdirSync(dir).find((n) => n.startsWith('shards-'))!);
+  const victim = fs.readdirSync(shardsRoot)[0];
+  fs.writeFileSync(path.join(shardsRoot, victim, 'index.json'), '');
+  ({ store } = await ShardedStore.open(dir, LEXICAL, 64));
+  assert.equal(store.loadErrors.length, 1);
+  assert.ok(store.fileCount > 0 && store.fileCount < 20);
+});
+
+test('the write lock serialises two writers and breaks a lock whose owner is dead', async () => {
+  const dir = tempDir();
+  const lock = path.join(dir, 'write.lock');
+  const order: string[] = [];
+  await Promise.all([
+    withWriteLock(lock, async () => {
+      order.push('a+');
+      await new Promise((r) => setTimeout(r, 50));
+      order.push('a-');
+    }),
+    withWriteLock(lock, async () => {
+      order.push('b+');
+      order.push('b-');
+    }),
+  ]);
+  assert.ok(order.join() === 'a+,a-,b+,b-' || order.join() === 'b+,b-,a+,a-', order.join());
+  fs.writeFileSync(lock, `999999999@${require('os').hostname()} 2020-01-01`);
+  assert.equal(await withWriteLock(lock, async () => 'ran'), 'ran');
+  fs.writeFileSync(lock, `${process.pid}@${require('os').hostname()} now`);
+  await assert.rejects(withWriteLock(lock, async () => 'never', { timeoutMs: 100 }), /another process/);
+});
