@@ -1,0 +1,33 @@
+import { Generator } from '../core/generate/generator';
+import { createOpenAIGenerator } from '../core/generate/openaiGenerator';
+
+/**
+ * The CLI's model settings come from the environment, never from files in the workspace:
+ * GROUNDED_BASE_URL, GROUNDED_API_KEY (or OPENAI_API_KEY), GROUNDED_CHAT_MODEL, GROUNDED_EMBED_MODEL.
+ * A model is used only when its model variable is set, so a key in the environment alone sends nothing anywhere.
+ */
+export interface CliEnvironment {
+  baseURL?: string;
+  apiKey?: string;
+  chatModel?: string;
+  embedModel?: string;
+}
+
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env): CliEnvironment {
+  const nonEmpty = (v: string | undefined) => (v && v.trim() ? v.trim() : undefined);
+  return {
+    baseURL: nonEmpty(env.GROUNDED_BASE_URL),
+    apiKey: nonEmpty(env.GROUNDED_API_KEY) ?? nonEmpty(env.OPENAI_API_KEY),
+    chatModel: nonEmpty(env.GROUNDED_CHAT_MODEL),
+    embedModel: nonEmpty(env.GROUNDED_EMBED_MODEL),
+  };
+}
+
+export function generatorFromEnvironment(env: CliEnvironment): Generator | undefined {
+  if (!env.chatModel) return undefined;
+  return createOpenAIGenerator({ baseURL: env.baseURL, apiKey: env.apiKey, model: env.chatModel });
+}
+
+export const CONFIGURE_MODEL_HINT =
+  'No model is configured, so this answer quotes the index. For a written answer set GROUNDED_CHAT_MODEL ' +
+  '(and GROUNDED_BASE_URL for a local or other OpenAI-compatible server, GROUNDED_API_KEY if it needs a key).';
