@@ -1,0 +1,92 @@
+import * as vscode from 'vscode';
+import { ChatTranscript, registerChatParticipant } from './vscode/chatParticipant';
+import { registerCommands } from './vscode/commands';
+import { anyGenerator, endpointGenerator } from './vscode/generators';
+import { createHoverProvider } from './vscode/hoverProvider';
+import { IndexTriggers } from './vscode/indexTriggers';
+import { registerSearchTool } from './vscode/searchTool';
+import { onApiKeyChanged, readApiKey } from './vscode/secrets';
+import { readSettings } from './vscode/settings';
+import { createStatusBar } from './vscode/statusBar';
+import { statusMarkdown } from './vscode/statusReport';
+import { WorkspaceIndex } from './vscode/workspaceIndex';
+
+/** The public surface tests use to wait for indexing; not an API for other extensions. */
+export interface GroundedApi {
+  index: WorkspaceIndex;
+  whenIndexed: () => Promise<void>;
+  flushPending: () => Promise<void>;
+  lastChatTranscript: () => ChatTranscript | undefined;
+}
+
+export function activate(context: vscode.ExtensionContext): GroundedApi {
+  const log = vscode.window.createOutputChannel('Grounded', { log: true });
+  context.subscriptions.push(log);
+  let statusBar: ReturnType<typeof createStatusBar> | undefined;
+  const index = new WorkspaceIndex({
+    workerFile: vscode.Uri.joinPath(context.extensionUri, 'dist', 'indexWorker.js').fsPath,
+    storageRoot: context.storageUri ?? context.globalStorageUri,
+    log,
+    apiKey: () => readApiKey(context.secrets),
+    onProgress: (_f, p) => statusBar?.setProgress(p.phase === 'indexing' ? p : undefined),
+    onChanged: () => statusBar?.render(),
+  });
+  statusBar = createStatusBar(index);
+  const triggers = new IndexTriggers(index, log);
+  context.subscriptions.push(index, triggers, statusBar.item);
+
+  const settingsOf = () => (index.all[0] ? index.all[0].currentSettings : undefined);
+  const ignoredSettings = () => index.all.flatMap((f) => f.currentSettings.ignored);
+  const status = () => statusMarkdown(index.all, [...new Set(ignoredSettings())]);
+  const flushPending = () => triggers.flush();
+
+  let indexing: Promise<void> = Promise.resolve();
+  const reconcileAll = () => {
+    indexing = Promise.all(index.syncFolders().map((f) => f.reconcile().then(undefined, (err) => log.error(`Indexing ${f.folder.name} failed: ${err instanceof Error ? err.message : err}`)))).then(() => undefined);
+    return indexing;
+  };
+  /** Applies changed settings (or a new API key, with force); folders whose engine changed are reconciled again. */
+  const restart = async (force = false) => {
+    const changed = [];
+    for (const f of index.all) if (await f.applySettings(readSettings(f.folder), force)) changed.push(f);
+    indexing = Promise.all(changed.map((f) => f.reconcile().then(undefined, (err) => log.error(`Indexing ${f.folder.name} failed: ${err instanceof Error ? err.message : err}`)))).then(() => undefined);
+    statusBar?.render();
+  };
+
+  registerCommands(context, { index, log, secrets: context.secrets, statusMarkdown: status, restart: () => restart(true) });
+  let lastTranscript: ChatTranscript | undefined;
+  registerChatParticipant(context, {
+    index,
+    flushPending,
+    endpointGenerator: () => endpointGenerator(settingsOf(), context.secrets),
+    topK: () => settingsOf()?.topK ?? 8,
+    log,
+    statusMarkdown: status,
+  }, (t) => (lastTranscript = t));
+  context.subscriptions.push(
+    registerSearchTool(index, flushPending),
+    vscode.languages.registerHoverProvider(
+      [{ scheme: 'file' }],
+      createHoverProvider({
+        index,
+        mode: (doc) => index.forUri(doc.uri)?.currentSettings.hoverMode ?? 'off',
+        generator: () => anyGenerator(settingsOf(), context.secrets),
+      }),
+    ),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void reconcileAll()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('grounded')) void restart();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void restart()),
+    onApiKeyChanged(context.secrets, () => void restart(true)),
+  );
+
+  void reconcileAll();
+  for (const ignored of new Set(ignoredSettings())) log.warn(`Workspace not trusted: ignoring ${ignored} from the workspace settings.`);
+  statusBar.render();
+  return { index, whenIndexed: () => indexing, flushPending, lastChatTranscript: () => lastTranscript };
+}
+
+export function deactivate(): void {
+  // Workers and listeners are disposed through context.subscriptions.
+}

@@ -1,0 +1,194 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { IndexProgress, IndexStatus, IndexSummary } from '../core/engine';
+import { QueryOptions, SearchResult } from '../core/retrieval/types';
+import { EngineClient, startEngineWorker } from '../core/worker/engineClient';
+import { ExtensionSettings } from './settings';
+
+export interface FolderIndexDeps {
+  workerFile: string;
+  storageRoot: vscode.Uri;
+  log: vscode.LogOutputChannel;
+  apiKey: () => Thenable<string | undefined>;
+  onProgress: (folder: FolderIndex, p: IndexProgress) => void;
+  onChanged: () => void;
+}
+
+/** One workspace folder's index, run in its own worker thread. */
+export class FolderIndex {
+  private client: EngineClient | undefined;
+  private opening: Promise<void> | undefined;
+  private version = 0;
+  lastError: string | undefined;
+  lastSummary: IndexSummary | undefined;
+  indexing = false;
+  private readonly progressListeners = new Set<(p: IndexProgress) => void>();
+
+  constructor(
+    readonly folder: vscode.WorkspaceFolder,
+    private settings: ExtensionSettings,
+    private readonly deps: FolderIndexDeps,
+  ) {}
+
+  /** Changes each time the index changes: the hover cache keys on it. */
+  get indexVersion(): number {
+    return this.version;
+  }
+
+  get indexDir(): string {
+    if (this.settings.indexLocation) return this.settings.indexLocation;
+    const id = crypto.createHash('sha1').update(this.folder.uri.toString()).digest('hex').slice(0, 12);
+    return path.join(this.deps.storageRoot.fsPath, `${this.folder.name.replace(/[^\w.-]/g, '_')}-${id}`);
+  }
+
+  get currentSettings(): ExtensionSettings {
+    return this.settings;
+  }
+
+  /** Starts the worker and opens the index (once; later callers wait for the same opening). */
+  ready(): Promise<void> {
+    this.opening ??= this.open().catch((err) => {
+      this.lastError = errorText(err);
+      this.opening = undefined;
+      throw err;
+    });
+    return this.opening;
+  }
+
+  private async open(): Promise<void> {
+    const client = startEngineWorker(this.deps.workerFile, (m) => this.deps.log.info(`[${this.folder.name}] ${m}`));
+    client.onProgress((p) => {
+      this.deps.onProgress(this, p);
+      this.progressListeners.forEach((l) => l(p));
+    });
+    const e = this.settings.embeddings;
+    const apiKey = e.provider === 'openai' ? await this.deps.apiKey() : undefined;
+    const opened = await client.call({
+      op: 'open',
+      options: {
+        folder: this.folder.uri.fsPath,
+        indexDir: this.indexDir,
+        config: this.settings.engine,
+        embedding: e.provider === 'openai' ? { baseURL: e.baseUrl, apiKey, model: e.model, dimensions: e.dimensions } : undefined,
+      },
+    });
+    this.client = client;
+    if (opened.rebuildReason) this.deps.log.info(`[${this.folder.name}] Rebuilding the index: ${opened.rebuildReason}`);
+    this.deps.log.info(`[${this.folder.name}] Index open at ${this.indexDir} with ${opened.chunks} chunks.`);
+  }
+
+  private async call<T>(fn: (c: EngineClient) => Promise<T>): Promise<T> {
+    await this.ready();
+    return fn(this.client!);
+  }
+
+  /** Brings the index in line with the disk (files changed while VS Code was closed are picked up). */
+  async reconcile(): Promise<IndexSummary> {
+    this.indexing = true;
+    this.deps.onChanged();
+    try {
+      const summary = await this.call((c) => c.call({ op: 'indexAll' }));
+      this.lastSummary = summary;
+      this.lastError = summary.error;
+      this.version++;
+      const changed = summary.added + summary.updated + summary.removed + summary.renamed;
+      this.deps.log.info(`[${this.folder.name}] Indexed: ${summary.files} files, ${summary.chunks} chunks; ${changed} changed, ${summary.skipped.length} skipped, ${summary.failed.length} failed (${summary.ms} ms).`);
+      for (const f of summary.failed) this.deps.log.warn(`[${this.folder.name}] Could not index ${f.relPath}: ${f.reason}`);
+      return summary;
+    } catch (err) {
+      this.lastError = errorText(err);
+      throw err;
+    } finally {
+      this.indexing = false;
+      this.deps.onChanged();
+    }
+  }
+
+  /** Listens to this folder's indexing progress until the returned function is called. */
+  onProgressOnce(listener: (p: IndexProgress) => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
+  cancel(): Promise<unknown> {
+    return this.client ? this.client.call({ op: 'cancelIndex' }) : Promise.resolve();
+  }
+
+  pause(): Promise<unknown> {
+    return this.call((c) => c.call({ op: 'pause' }));
+  }
+
+  resume(): Promise<unknown> {
+    return this.call((c) => c.call({ op: 'resume' }));
+  }
+
+  async updateFile(uri: vscode.Uri): Promise<void> {
+    const rel = this.relative(uri);
+    if (rel === undefined) return;
+    await this.call((c) => c.call({ op: 'updateFile', path: rel }));
+    this.version++;
+    this.deps.onChanged();
+  }
+
+  async removeFile(uri: vscode.Uri): Promise<void> {
+    const rel = this.relative(uri);
+    if (rel === undefined) return;
+    await this.call((c) => c.call({ op: 'removeFile', path: rel }));
+    this.version++;
+    this.deps.onChanged();
+  }
+
+  async query(text: string, options: Omit<QueryOptions, 'signal'>): Promise<(SearchResult & { uri: vscode.Uri })[]> {
+    const results = await this.call((c) => c.call({ op: 'query', text, options }));
+    return results.map((r) => ({ ...r, uri: vscode.Uri.joinPath(this.folder.uri, ...r.path.split('/')) }));
+  }
+
+  status(): Promise<IndexStatus> {
+    return this.call((c) => c.call({ op: 'status' }));
+  }
+
+  /** Stops the worker, deletes the index folder and starts again with an empty index. */
+  async clear(): Promise<void> {
+    await this.stop();
+    await fs.promises.rm(this.indexDir, { recursive: true, force: true });
+    this.version++;
+    this.lastSummary = undefined;
+    this.deps.onChanged();
+  }
+
+  /**
+   * New settings. Those the engine uses (what to index, where, with which embedder) restart the worker,
+   * and a model change then rebuilds the index; the rest (chat, hover) apply at once.
+   * Returns whether the index must be reconciled again.
+   */
+  async applySettings(settings: ExtensionSettings, force = false): Promise<boolean> {
+    const engineKey = (s: ExtensionSettings) => JSON.stringify([s.engine, s.embeddings, s.indexLocation]);
+    const restart = force || engineKey(settings) !== engineKey(this.settings);
+    this.settings = settings;
+    if (restart) await this.stop();
+    return restart;
+  }
+
+  relative(uri: vscode.Uri): string | undefined {
+    if (uri.scheme !== this.folder.uri.scheme) return undefined;
+    const rel = path.relative(this.folder.uri.fsPath, uri.fsPath);
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+    return rel.split(path.sep).join('/');
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.opening = undefined;
+    if (client) {
+      await client.call({ op: 'close' }).catch(() => undefined);
+      await client.terminate();
+    }
+  }
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+// Runs a mocha suite inside a real VS Code extension host, offline: code-server serves VS Code 1.100.3,
+// Debian's headless Chromium opens the workbench with `extensionDevelopmentPath` / `extensionTestsPath`
+// in the URL payload (the mechanism of VS Code's own browser integration tests), and the suite's exit
+// code becomes this process's (124 on timeout). Everything the run writes stays in a temp folder.
+//
+// node test/host/run-tests.mjs --ext <extRoot> --tests <extRoot>/out/test/integration/index.js --workspace <dir>
+//   [--host-dir .vscode-test/cs] [--port N] [--timeout S] [--screenshot out.png] [--preinstall <dir>[,<dir>]]
+//   [--enable-proposed-api <id>] [--settings <json>] [--verbose] [--keep]
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = {};
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i];
+  if (!a.startsWith('--')) continue;
+  const next = process.argv[i + 1];
+  args[a.slice(2)] = next && !next.startsWith('--') ? (i++, next) : true;
+}
+const hostDir = path.resolve(args['host-dir'] || path.join(here, '../../.vscode-test/cs'));
+const { chromium } = createRequire(path.join(hostDir, 'package.json'))('playwright-core');
+const codeServer = path.join(hostDir, 'node_modules/.bin/code-server');
+const t0 = Date.now();
+const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
+const port = Number(args.port || (await freePort()));
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'grounded-host-'));
+const ext = path.resolve(args.ext);
+const tests = path.resolve(args.tests);
+const workspace = path.resolve(args.workspace);
+
+fs.mkdirSync(path.join(tmp, 'ud', 'User'), { recursive: true });
+fs.writeFileSync(
+  path.join(tmp, 'ud', 'User', 'settings.json'),
+  JSON.stringify({
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'workbench.enableExperiments': false,
+    'update.mode': 'none',
+    'workbench.startupEditor': 'none',
+    'git.enabled': false,
+    ...(args.settings ? JSON.parse(args.settings) : {}),
+  }),
+);
+for (const dir of String(args.preinstall || '').split(',').filter(Boolean)) {
+  const m = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  fs.cpSync(dir, path.join(tmp, 'ext', `${m.publisher}.${m.name}-${m.version}`), { recursive: true });
+}
+// HOME, TMPDIR and XDG folders point inside tmp so that nothing the host writes outlives the run.
+for (const d of ['home', 't']) fs.mkdirSync(path.join(tmp, d), { recursive: true });
+const env = {
+  ...process.env,
+  EXTENSIONS_GALLERY: '{}',
+  HOME: path.join(tmp, 'home'),
+  TMPDIR: path.join(tmp, 't'),
+  XDG_CONFIG_HOME: path.join(tmp, 'xdgc'),
+  XDG_DATA_HOME: path.join(tmp, 'xdgd'),
+  XDG_CACHE_HOME: path.join(tmp, 'xdgcache'),
+};
+const server = spawn(
+  codeServer,
+  [
+    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--config', path.join(tmp, 'config.yaml'),
+    '--disable-update-check', '--disable-getting-started-override', '--ignore-last-opened',
+    '--user-data-dir', path.join(tmp, 'ud'), '--extensions-dir', path.join(tmp, 'ext'), '--disable-telemetry',
+    ...(args['trust'] ? [] : ['--disable-workspace-trust']),
+    ...(args['enable-proposed-api'] ? ['--enable-proposed-api', args['enable-proposed-api']] : []),
+  ],
+  { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+);
+let serverLog = '';
+const collect = (d) => {
+  serverLog += d;
+  if (args.verbose) process.stderr.write(`[server] ${d}`);
+};
+server.stdout.on('data', collect);
+server.stderr.on('data', collect);
+
+let browser;
+let page;
+let finished = false;
+async function finish(code) {
+  if (finished) return;
+  finished = true;
+  try {
+    if (args.screenshot && page) await page.screenshot({ path: path.resolve(args.screenshot) });
+  } catch (e) {
+    console.error('[host] screenshot failed:', e.message);
+  }
+  await browser?.close().catch(() => undefined);
+  try {
+    process.kill(-server.pid, 'SIGTERM');
+  } catch {}
+  if (!args.keep) fs.rmSync(tmp, { recursive: true, force: true });
+  console.error(`[host] exit ${code} after ${elapsed()}`);
+  process.exit(code);
+}
+const timer = setTimeout(() => {
+  console.error(`[host] TIMEOUT after ${elapsed()}\n${serverLog.slice(-3000)}`);
+  void finish(124);
+}, Number(args.timeout || 300) * 1000);
+server.on('exit', (code) => {
+  if (!finished) {
+    console.error(`[host] code-server exited (${code})\n${serverLog.slice(-3000)}`);
+    void finish(1);
+  }
+});
+
+for (let i = 0; ; i++) {
+  try {
+    if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+  } catch {}
+  if (i > 240) {
+    console.error(`[host] code-server did not start\n${serverLog}`);
+    await finish(1);
+  }
+  await new Promise((r) => setTimeout(r, 250));
+}
+console.error(`[host] code-server up after ${elapsed()}`);
+
+browser = await chromium.launch({
+  executablePath: args.chromium || '/usr/bin/chromium',
+  headless: true,
+  env,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+page.on('pageerror', (e) => console.error('[page error]', e.message));
+page.on('console', (msg) => {
+  if (args.verbose) console.error(`[browser ${msg.type()}]`, msg.text());
+});
+// The test runner inside the host reports through these two functions.
+await page.exposeFunction('codeAutomationLog', (type, a) => (console[type] || console.log)(...a));
+await page.exposeFunction('codeAutomationExit', async (code) => {
+  clearTimeout(timer);
+  await finish(code);
+});
+const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+const payload = JSON.stringify([['extensionDevelopmentPath', remote(ext)], ['extensionTestsPath', remote(tests)], ['skipWelcome', 'true']]);
+await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
+console.error(`[host] workbench loaded after ${elapsed()}`);
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port: p } = s.address();
+      s.close(() => resolve(p));
+    });
+    s.on('error', reject);
+  });
+}

@@ -1,0 +1,196 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { GroundedApi } from '../../src/extension';
+import { readSettings } from '../../src/vscode/settings';
+import { startTestServer } from '../support/openaiTestServer';
+
+const EXTENSION_ID = 'grounded-labs.grounded';
+
+async function groundedApi(): Promise<GroundedApi> {
+  const ext = vscode.extensions.getExtension<GroundedApi>(EXTENSION_ID);
+  assert.ok(ext, 'the extension is installed');
+  const api = await ext.activate();
+  await api.whenIndexed();
+  return api;
+}
+
+function folder(): vscode.WorkspaceFolder {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(f, 'a workspace folder is open');
+  return f;
+}
+
+function fileUri(rel: string): vscode.Uri {
+  return vscode.Uri.joinPath(folder().uri, ...rel.split('/'));
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function paths(api: GroundedApi, text: string): Promise<string[]> {
+  await api.flushPending();
+  return (await api.index.query(text, { topK: 10 })).map((r) => r.path);
+}
+
+async function writeFile(rel: string, text: string): Promise<void> {
+  await vscode.workspace.fs.writeFile(fileUri(rel), Buffer.from(text, 'utf8'));
+}
+
+describe('Grounded in a real extension host', () => {
+  let api: GroundedApi;
+
+  before(async () => {
+    api = await groundedApi();
+  });
+
+  it('builds the index on activation', async () => {
+    const status = await api.index.all[0].status();
+    assert.ok(status.chunks > 0, `chunks: ${status.chunks}`);
+    const [md] = await vscode.workspace.findFiles('**/*.md', '**/node_modules/**', 1);
+    const heading = (await vscode.workspace.fs.readFile(md)).toString().split('\n').find((l) => /^#+ \w/.test(l));
+    assert.ok(heading);
+    const rel = vscode.workspace.asRelativePath(md, false);
+    assert.ok((await paths(api, heading.replace(/^#+\s*/, ''))).includes(rel));
+  });
+
+  it('never indexes gitignored files, even when they change', async () => {
+    await writeFile('build/generated.md', '# Generated\n\nquetzalcoatl\n');
+    await writeFile('notes/visible.md', '# Visible\n\nquetzalcoatl is mentioned here too.\n');
+    await until('the visible file', async () => (await paths(api, 'quetzalcoatl')).includes('notes/visible.md'));
+    assert.deepEqual(await paths(api, 'quetzalcoatl'), ['notes/visible.md']);
+  });
+
+  it('a save updates results: the new text is found, the old never', async () => {
+    await writeFile('notes/save-test.md', '# Save test\n\nThe aardvark digs at night.\n');
+    await until('the new file to be indexed', async () => (await paths(api, 'aardvark')).includes('notes/save-test.md'));
+    const doc = await vscode.workspace.openTextDocument(fileUri('notes/save-test.md'));
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((e) => e.replace(new vscode.Range(2, 0, 2, 100), 'The pangolin rolls into a ball.'));
+    await doc.save();
+    await until('the saved text to be indexed', async () => (await paths(api, 'pangolin')).includes('notes/save-test.md'));
+    assert.ok(!(await paths(api, 'aardvark')).includes('notes/save-test.md'), 'old text is gone');
+  });
+
+  it('an unsaved edit is what a question sees', async () => {
+    const doc = await vscode.workspace.openTextDocument(fileUri('notes/save-test.md'));
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((e) => e.replace(new vscode.Range(2, 0, 2, 100), 'The narwhal swims in cold water.'));
+    assert.ok(doc.isDirty);
+    assert.ok((await paths(api, 'narwhal')).includes('notes/save-test.md'), 'unsaved text is searched');
+    assert.ok(!(await paths(api, 'pangolin')).includes('notes/save-test.md'), 'the saved text that the editor no longer has is not quoted');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.ok(!doc.isDirty);
+  });
+
+  it('delete and rename outside the editor are picked up by the watcher', async () => {
+    await writeFile('notes/rename-me.md', '# Rename\n\nThe okapi lives in the forest.\n');
+    await until('the file to be indexed', async () => (await paths(api, 'okapi')).includes('notes/rename-me.md'));
+    await vscode.workspace.fs.rename(fileUri('notes/rename-me.md'), fileUri('notes/renamed.md'));
+    await until('the rename', async () => {
+      const p = await paths(api, 'okapi');
+      return p.includes('notes/renamed.md') && !p.includes('notes/rename-me.md');
+    });
+    await vscode.workspace.fs.delete(fileUri('notes/renamed.md'));
+    await until('the delete', async () => !(await paths(api, 'okapi')).includes('notes/renamed.md'));
+  });
+
+  it('the reindex command rebuilds the index', async () => {
+    await vscode.commands.executeCommand('grounded.reindex');
+    const status = await api.index.all[0].status();
+    assert.ok(status.chunks > 0);
+    assert.ok((await paths(api, 'pangolin')).includes('notes/save-test.md'));
+  });
+
+  it('the language model tool returns ranked snippets through vscode.lm.invokeTool', async () => {
+    const result = await vscode.lm.invokeTool('grounded_search', { input: { query: 'pangolin' }, toolInvocationToken: undefined });
+    const text = result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
+    assert.match(text, /\[1\] notes\/save-test\.md:\d+-\d+/);
+    assert.match(text, /pangolin/);
+  });
+
+  it('the hover provider shows grounded snippets from elsewhere in the workspace', async () => {
+    await writeFile('docs/widget.md', '# Widgets\n\nThe `computeWidgetTotals` function sums every widget in the cart.\n');
+    await writeFile('src/widget.ts', 'export function computeWidgetTotals(items: number[]): number {\n  return items.reduce((a, b) => a + b, 0);\n}\n');
+    await until('docs and code to be indexed', async () => (await paths(api, 'computeWidgetTotals')).includes('docs/widget.md'));
+    const doc = await vscode.workspace.openTextDocument(fileUri('src/widget.ts'));
+    await vscode.window.showTextDocument(doc);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 20));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    assert.match(text, /\*\*Grounded\*\*/);
+    assert.match(text, /docs\/widget\.md/);
+    assert.match(text, /command:grounded\.askAboutSymbol/);
+  });
+
+  it('@grounded /search streams snippets with references in the Chat view', async () => {
+    await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@grounded /search pangolin' });
+    const t = await until('the chat response', async () => {
+      const last = api.lastChatTranscript();
+      return last?.command === 'search' && /pangolin/.test(last.prompt) ? last : undefined;
+    });
+    assert.ok(t.references.some((r) => r.uri.path.endsWith('notes/save-test.md')), `a reference to the file: ${JSON.stringify(t)}`);
+    assert.match(t.markdown, /pangolin/);
+  });
+
+  it('@grounded answers through the picked model with references', async () => {
+    await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@grounded where does the pangolin roll?' });
+    const t = await until('the chat response', async () => {
+      const last = api.lastChatTranscript();
+      return last && !last.command && /where does the pangolin/.test(last.prompt) ? last : undefined;
+    });
+    assert.ok(t.references.length > 0, JSON.stringify(t));
+    assert.match(t.markdown, /fake model reply/);
+  });
+
+  it('@grounded answers through an OpenAI-compatible endpoint with linked citations', async () => {
+    const server = await startTestServer();
+    const config = vscode.workspace.getConfiguration('grounded');
+    try {
+      await config.update('chat.provider', 'openai', vscode.ConfigurationTarget.Workspace);
+      await config.update('chat.baseUrl', server.url, vscode.ConfigurationTarget.Workspace);
+      await config.update('chat.model', 'local-test', vscode.ConfigurationTarget.Workspace);
+      await until('settings to apply', async () => api.index.all[0].currentSettings.chat.baseUrl === server.url);
+      await api.whenIndexed();
+      await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@grounded what rolls into a ball?' });
+      const t = await until('the chat response', async () => {
+        const last = api.lastChatTranscript();
+        return last && /rolls into a ball/.test(last.prompt) ? last : undefined;
+      });
+      assert.match(t.markdown, /According to/);
+      assert.ok(t.anchors.some((a) => a.title === '[1]'), 'the citation [1] is a link');
+      assert.equal(server.chatRequests.length, 1);
+      assert.equal(server.chatRequests[0].model, 'local-test');
+    } finally {
+      await config.update('chat.provider', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('chat.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('chat.model', undefined, vscode.ConfigurationTarget.Workspace);
+      await server.close();
+    }
+  });
+
+  it('an untrusted workspace ignores a restricted base URL and index location from workspace settings', async () => {
+    const config = vscode.workspace.getConfiguration('grounded', folder().uri);
+    try {
+      await config.update('chat.baseUrl', 'http://127.0.0.1:1/v1', vscode.ConfigurationTarget.Workspace);
+      await config.update('embeddings.baseUrl', 'http://127.0.0.1:2/v1', vscode.ConfigurationTarget.Workspace);
+      await config.update('index.location', '../outside', vscode.ConfigurationTarget.Workspace);
+      const untrusted = readSettings(folder(), false);
+      assert.equal(untrusted.chat.baseUrl, undefined);
+      assert.equal(untrusted.embeddings.baseUrl, undefined);
+      assert.deepEqual(untrusted.ignored.sort(), ['grounded.chat.baseUrl', 'grounded.embeddings.baseUrl', 'grounded.index.location']);
+      const trusted = readSettings(folder(), true);
+      assert.equal(trusted.chat.baseUrl, 'http://127.0.0.1:1/v1');
+      assert.equal(trusted.indexLocation, undefined, 'a location outside the folder is refused even when trusted');
+    } finally {
+      await config.update('chat.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('embeddings.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('index.location', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+});
