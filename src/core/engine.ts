@@ -5,7 +5,7 @@ import { CHUNKER_VERSION, chunkFile, CodeChunkFn } from './chunk/chunkFile';
 import { createCodeChunker } from './chunk/codeChunker';
 import { GroundedConfig, withDefaults } from './config';
 import { createPathFilter, PathFilter } from './discovery/pathFilter';
-import { readTextFile } from './discovery/readText';
+import { readTextFile, TextRead } from './discovery/readText';
 import { discoverFiles, SkippedFile } from './discovery/walk';
 import { Embedder, EmbeddingError } from './embed/embedder';
 import { planChanges } from './index/plan';
@@ -77,9 +77,13 @@ export interface IndexStatus {
   errors: string[];
 }
 
+type IndexOutcome = 'unchanged' | { hash: string; skipped?: string; embedded: number };
+
 /** How many files are indexed between two writes of the index during a full run. */
-const FLUSH_EVERY_FILES = 500;
-const FLUSH_EVERY_MS = 5_000;
+const FLUSH_EVERY_FILES = 5000;
+const FLUSH_EVERY_MS = 10_000;
+/** Files read ahead of the one being chunked: reading is I/O-bound and overlaps with chunking. */
+const READ_AHEAD = 16;
 const EMBED_BATCH = 64;
 
 /**
@@ -174,14 +178,19 @@ export class Engine {
     }
     let lastFlush = Date.now();
     let sinceFlush = 0;
+    const reads: Promise<TextRead>[] = [];
+    const readAt = (i: number) => (reads[i] ??= readTextFile(path.join(this.folder, plan.toRead[i].relPath), this.config.maxFileBytes));
     for (let i = 0; i < plan.toRead.length; i++) {
       if (gate) await gate();
       if (signal?.aborted) break;
       const file = plan.toRead[i];
+      for (let j = i + 1; j < Math.min(plan.toRead.length, i + READ_AHEAD); j++) readAt(j);
       onProgress?.({ phase: 'indexing', done: i, total: plan.toRead.length, path: file.relPath });
       const before = this.store.getFile(file.relPath);
       try {
-        const outcome = await this.indexOne(file.relPath, signal);
+        const read = await readAt(i);
+        delete reads[i];
+        const outcome = await this.indexRead(file.relPath, read, signal);
         if (outcome === 'unchanged') summary.unchanged++;
         else if (outcome.skipped) summary.skipped.push({ relPath: file.relPath, reason: outcome.skipped });
         else if (before) summary.updated++;
@@ -241,10 +250,17 @@ export class Engine {
     });
   }
 
-  private async indexOne(relPath: string, signal?: AbortSignal): Promise<'unchanged' | { hash: string; skipped?: string; embedded: number }> {
-    const abs = path.join(this.folder, relPath);
-    const stat = await fs.promises.stat(abs);
-    const read = await readTextFile(abs, this.config.maxFileBytes);
+  private async indexOne(relPath: string, signal?: AbortSignal): Promise<IndexOutcome> {
+    return this.indexRead(relPath, await readTextFile(path.join(this.folder, relPath), this.config.maxFileBytes), signal);
+  }
+
+  private async indexRead(relPath: string, read: TextRead, signal?: AbortSignal): Promise<IndexOutcome> {
+    if (read.size === undefined || read.mtimeMs === undefined) {
+      // Gone (or unreadable) between discovery and reading: nothing of it may stay in the index.
+      this.forgetFile(relPath);
+      return { hash: '', skipped: read.ok ? 'could not be read' : read.reason, embedded: 0 };
+    }
+    const stat = { size: read.size, mtimeMs: read.mtimeMs };
     const previous = this.store.getFile(relPath);
     const hash = read.ok ? sha1(read.text) : `skipped:${stat.size}:${stat.mtimeMs}`;
     const record: FileRecord = { path: relPath, hash, size: stat.size, mtimeMs: stat.mtimeMs, indexedAt: Date.now() };

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 
-export type TextRead = { ok: true; text: string } | { ok: false; reason: string };
+/** A file's text (or why it has none) and its size and modification time as read. */
+export type TextRead = ({ ok: true; text: string } | { ok: false; reason: string }) & { size?: number; mtimeMs?: number };
 
 const SNIFF_BYTES = 8192;
 const LONG_LINE = 5000;
@@ -12,12 +13,13 @@ const LONG_LINE = 5000;
  */
 export async function readTextFile(absPath: string, maxBytes: number): Promise<TextRead> {
   let bytes: Buffer;
+  let stat: fs.Stats;
   try {
     const handle = await fs.promises.open(absPath, 'r');
     try {
-      const stat = await handle.stat();
+      stat = await handle.stat();
       if (!stat.isFile()) return { ok: false, reason: 'not a regular file' };
-      if (stat.size > maxBytes) return { ok: false, reason: `larger than ${maxBytes} bytes` };
+      if (stat.size > maxBytes) return { ok: false, reason: `larger than ${maxBytes} bytes`, size: stat.size, mtimeMs: stat.mtimeMs };
       bytes = await handle.readFile();
     } finally {
       await handle.close();
@@ -26,8 +28,9 @@ export async function readTextFile(absPath: string, maxBytes: number): Promise<T
     const code = (err as NodeJS.ErrnoException).code;
     return { ok: false, reason: code === 'ENOENT' ? 'deleted while being read' : `cannot read (${code ?? err})` };
   }
-  if (bytes.length > maxBytes) return { ok: false, reason: `grew past ${maxBytes} bytes while being read` };
-  return decodeText(bytes);
+  const meta = { size: stat.size, mtimeMs: stat.mtimeMs };
+  if (bytes.length > maxBytes) return { ok: false, reason: `grew past ${maxBytes} bytes while being read`, ...meta };
+  return { ...decodeText(bytes), ...meta };
 }
 
 export function decodeText(bytes: Buffer): TextRead {
