@@ -1,3 +1,5 @@
+import { Embedder } from '../core/embed/embedder';
+import { createOpenAIEmbedder, probeDimensions } from '../core/embed/openaiEmbedder';
 import { Generator } from '../core/generate/generator';
 import { createOpenAIGenerator } from '../core/generate/openaiGenerator';
 
@@ -26,6 +28,12 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): CliEnviro
 export function generatorFromEnvironment(env: CliEnvironment): Generator | undefined {
   if (!env.chatModel) return undefined;
   return createOpenAIGenerator({ baseURL: env.baseURL, apiKey: env.apiKey, model: env.chatModel });
+}
+
+/** Dense embeddings only when GROUNDED_EMBED_MODEL is set; the vector length is learned from the endpoint. */
+export async function embedderFromEnvironment(env: CliEnvironment): Promise<Embedder | undefined> {
+  if (!env.embedModel) return undefined;
+  return probeDimensions(createOpenAIEmbedder({ baseURL: env.baseURL, apiKey: env.apiKey, model: env.embedModel }));
 }
 
 export const CONFIGURE_MODEL_HINT =

@@ -6,7 +6,7 @@ import { buildGroundedPrompt } from '../core/prompt/buildPrompt';
 import { extractiveAnswer } from '../core/prompt/extractiveAnswer';
 import { SearchResult } from '../core/retrieval/types';
 import { intOption, parseArgs, ParsedArgs, stringOption, UsageError } from './args';
-import { CONFIGURE_MODEL_HINT, generatorFromEnvironment, readEnvironment } from './environment';
+import { CONFIGURE_MODEL_HINT, embedderFromEnvironment, generatorFromEnvironment, readEnvironment } from './environment';
 
 const USAGE = `Usage:
   grounded index <folder> [--index-dir DIR]
@@ -17,7 +17,8 @@ const USAGE = `Usage:
 
 The index lives in <folder>/.grounded unless --index-dir says otherwise.
 query and ask first bring the index up to date (only changed files are read); --no-update skips that.
-Models (optional) come from the environment: GROUNDED_CHAT_MODEL, GROUNDED_BASE_URL, GROUNDED_API_KEY.`;
+Models (optional) come from the environment: GROUNDED_CHAT_MODEL (written answers), GROUNDED_EMBED_MODEL
+(hybrid retrieval), GROUNDED_BASE_URL (an OpenAI-compatible server), GROUNDED_API_KEY (or OPENAI_API_KEY).`;
 
 const VALUED = new Set(['index-dir', 'top-k', 'batch']);
 const SWITCHES = new Set(['json', 'no-update', 'help', 'verbose']);
@@ -54,6 +55,7 @@ async function openEngine(args: ParsedArgs, needed: number): Promise<Engine> {
   return Engine.open({
     folder,
     indexDir: stringOption(args, 'index-dir'),
+    embedder: await embedderFromEnvironment(readEnvironment()),
     log: (m) => {
       if (verbose || m.startsWith('Rebuilding')) process.stderr.write(m + '\n');
     },
@@ -66,6 +68,10 @@ async function runIndex(args: ParsedArgs): Promise<number> {
   const summary = await engine.indexAll({ onProgress: progress });
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   printSummary(summary, engine.indexDir);
+  if (summary.error) {
+    process.stderr.write(`grounded: indexing stopped early: ${summary.error}\n`);
+    return 1;
+  }
   return 0;
 }
 

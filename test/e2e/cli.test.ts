@@ -92,3 +92,55 @@ test('--index-dir puts the index elsewhere; errors are one clear line and a non-
   assert.notEqual(badBatch.code, 0);
   assert.match(badBatch.err, /Cannot read the batch file/);
 });
+
+test('with GROUNDED_EMBED_MODEL and GROUNDED_CHAT_MODEL, index embeds through the endpoint and ask streams a cited answer', async () => {
+  const { startTestServer } = await import('../support/openaiTestServer');
+  const server = await startTestServer({ apiKey: 'sk-test-cli-key-123' });
+  try {
+    const root = fixtureWorkspace();
+    const env = { GROUNDED_BASE_URL: server.url, GROUNDED_API_KEY: 'sk-test-cli-key-123', GROUNDED_EMBED_MODEL: 'embed-small', GROUNDED_CHAT_MODEL: 'chat-small' };
+    const indexed = await cliAsync(['index', root], env);
+    assert.equal(indexed.code, 0, indexed.err);
+    const embedCalls = server.counts['/v1/embeddings'];
+    assert.ok(embedCalls >= 2, 'probe and at least one batch');
+    const status = JSON.parse((await cliAsync(['status', root, '--json'], env)).out);
+    assert.equal(status.identity.provider, 'openai');
+    assert.equal(status.identity.model, 'embed-small');
+    assert.equal(status.identity.dimensions, 64);
+
+    const beforeAgain = server.counts['/v1/embeddings'];
+    const again = await cliAsync(['index', root], env);
+    assert.match(again.out, /unchanged 4/);
+    assert.equal(server.counts['/v1/embeddings'], beforeAgain + 1, 're-indexing unchanged files embeds nothing (one probe only)');
+
+    const ask = await cliAsync(['ask', root, 'How do sessions expire?'], env);
+    assert.equal(ask.code, 0, ask.err);
+    assert.match(ask.out, /According to src\/session\.ts, the answer is in the first snippet \[1\]\./);
+    assert.match(ask.out, /Sources:\n\[1\] src\/session\.ts:\d+-\d+/);
+    assert.equal(server.chatRequests[0].model, 'chat-small');
+    assert.ok(server.headers.every((h) => h.authorization === 'Bearer sk-test-cli-key-123'), 'the key is sent to the endpoint');
+    assert.ok(!JSON.stringify(fs.readdirSync(path.join(root, '.grounded'), { recursive: true }).map((f) => {
+      const p = path.join(root, '.grounded', String(f));
+      return fs.statSync(p).isFile() ? fs.readFileSync(p, 'utf8') : '';
+    })).includes('sk-test-cli-key-123'), 'the key is nowhere in the index');
+
+    const badKey = await cliAsync(['index', root], { ...env, GROUNDED_API_KEY: 'wrong' });
+    assert.equal(badKey.code, 1);
+    assert.match(badKey.err, /check the API key/);
+    assert.ok(!badKey.err.includes('wrong') || !badKey.err.includes('Bearer'), 'no key in the message');
+  } finally {
+    await server.close();
+  }
+});
+
+/** The CLI run without blocking this process (the test's own HTTP server must keep answering). */
+function cliAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = require('child_process').spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.stderr.on('data', (d: Buffer) => (err += d));
+    child.on('close', (code: number | null) => resolve({ code, out, err }));
+  });
+}
