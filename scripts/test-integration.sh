@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
-# The integration suite in a real VS Code extension host (see test/host/). Assumes `npm run build`
-# and `npm run compile-tests` have run. Exits with the suite's status.
+# The integration suite in a real VS Code extension host (see test/host/), run against the packaged
+# VSIX's contents, so what is tested is what users install. Assumes `npm run build` and
+# `npm run compile-tests` have run. Exits with the suite's status.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/test/host/setup.sh"
-workspace=$(mktemp -d "${TMPDIR:-/tmp}/grounded-ws-XXXXXX")
-trap 'rm -rf "$workspace"' EXIT
-cp -r "$root/test/fixtures/workspace/." "$workspace/"
+work=$(mktemp -d "${TMPDIR:-/tmp}/grounded-it-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+(cd "$root" && npx --no-install vsce package --no-dependencies --allow-missing-repository --out "$work/grounded.vsix" >/dev/null)
+mkdir -p "$work/vsix"
+(cd "$work/vsix" && unzip -q "$work/grounded.vsix")
+echo "[integration] testing the packaged extension ($(du -k "$work/grounded.vsix" | cut -f1) KiB VSIX)"
+
+cp -r "$root/test/fixtures/workspace" "$work/workspace"
 screenshot_args=()
 if [ -n "${GROUNDED_SCREENSHOT:-}" ]; then screenshot_args=(--screenshot "$GROUNDED_SCREENSHOT"); fi
 node "$root/test/host/run-tests.mjs" \
-  --ext "$root" \
+  --ext "$work/vsix/extension" \
   --tests "$root/out/test/integration/index.js" \
-  --workspace "$workspace" \
+  --workspace "$work/workspace" \
   --preinstall "$root/test/host/chat-host-stub" \
   --enable-proposed-api grounded-tests.chathost \
   --timeout "${GROUNDED_HOST_TIMEOUT:-300}" \
