@@ -56,6 +56,8 @@ async function openEngine(args: ParsedArgs, needed: number): Promise<Engine> {
     folder,
     indexDir: stringOption(args, 'index-dir'),
     embedder: await embedderFromEnvironment(readEnvironment()),
+    // How often a full run writes what it has so far (a kill loses at most this much work).
+    flushEveryFiles: Number(process.env.GROUNDED_FLUSH_EVERY_FILES) || undefined,
     log: (m) => {
       if (verbose || m.startsWith('Rebuilding')) process.stderr.write(m + '\n');
     },

@@ -31,6 +31,8 @@ export interface EngineOptions {
   codeChunker?: CodeChunkFn;
   /** Shards of a new index (tests use few). */
   shardCount?: number;
+  /** During a full run, write the index after this many files (default 5000; or every 10 s). */
+  flushEveryFiles?: number;
 }
 
 export interface IndexProgress {
@@ -109,12 +111,18 @@ export class Engine {
     private readonly chunkCode: CodeChunkFn,
     log: ((m: string) => void) | undefined,
     rebuildReason: string | undefined,
+    private readonly flushEveryFiles: number,
   ) {
     this.log = log ?? (() => undefined);
     this.filter = createPathFilter(folder, config);
     this.rebuildReason = rebuildReason;
     for (const entry of store.allFiles()) this.addToMemory(entry.chunks);
     for (const e of store.loadErrors) this.errors.push(e);
+    // Another writer (a second window, the CLI) changed files in a shard this engine is about to write.
+    store.onExternalChange = (before, after) => {
+      if (before) this.removeFromMemory(before.chunks);
+      if (after) this.addToMemory(after.chunks);
+    };
   }
 
   static async open(opts: EngineOptions): Promise<Engine> {
@@ -132,7 +140,7 @@ export class Engine {
     const { store, rebuildReason } = await ShardedStore.open(indexDir, identity, opts.shardCount);
     if (rebuildReason) opts.log?.(`Rebuilding the index: ${rebuildReason}.`);
     const chunkCode = opts.codeChunker ?? createCodeChunker(undefined, opts.log);
-    return new Engine(folder, config, store, opts.embedder, chunkCode, opts.log, rebuildReason);
+    return new Engine(folder, config, store, opts.embedder, chunkCode, opts.log, rebuildReason, opts.flushEveryFiles ?? FLUSH_EVERY_FILES);
   }
 
   get indexDir(): string {
@@ -210,7 +218,7 @@ export class Engine {
         }
       }
       sinceFlush++;
-      if (sinceFlush >= FLUSH_EVERY_FILES || Date.now() - lastFlush > FLUSH_EVERY_MS) {
+      if (sinceFlush >= this.flushEveryFiles || Date.now() - lastFlush > FLUSH_EVERY_MS) {
         onProgress?.({ phase: 'writing', done: i + 1, total: plan.toRead.length });
         await this.store.flush();
         sinceFlush = 0;

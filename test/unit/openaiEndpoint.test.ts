@@ -166,3 +166,16 @@ test('chat errors become one clear sentence', async () => {
   server.faults.push({ kind: 'cutStream', afterChunks: 1 });
   await assert.rejects(g.generate(prompt, () => undefined), (err: Error) => !/\n/.test(err.message) && err.message.length < 400);
 });
+
+test('malformed JSON and a dropped connection end in bounded time with one clear sentence', async () => {
+  const e = createOpenAIEmbedder({ baseURL: server.url, model: 'm', timeoutMs: 500, retryBudgetMs: 400, maxBackoffMs: 50 });
+  for (let i = 0; i < 20; i++) server.faults.push({ kind: 'malformed' });
+  const t = Date.now();
+  await assert.rejects(e.embed(['x']), (err: Error) => err instanceof EmbeddingError && !err.message.includes('\n') && err.message.includes(server.url));
+  server.faults.length = 0;
+  for (let i = 0; i < 20; i++) server.faults.push({ kind: 'drop' });
+  await assert.rejects(e.embed(['x']), (err: Error) => err instanceof EmbeddingError && /Cannot reach|failed/.test(err.message));
+  server.faults.length = 0;
+  assert.ok(Date.now() - t < 5000);
+  assert.equal((await e.embed(['after'])).length, 1, 'the endpoint works again afterwards');
+});

@@ -37,6 +37,10 @@ export class ShardedStore {
   private readonly files = new Map<string, FileEntry>();
   private readonly dirtyPaths = new Map<number, Set<string>>();
   private readonly shards = new Map<number, LocalIndex>();
+  /** What each shard file looked like when this process last read or wrote it. */
+  private readonly stamps = new Map<number, string>();
+  /** Called when a shard on disk holds another writer's version of a file this process had otherwise. */
+  onExternalChange?: (before: FileEntry | undefined, after: FileEntry | undefined) => void;
   private readonly storage = new AtomicFileStorage();
 
   private constructor(
@@ -158,7 +162,7 @@ export class ShardedStore {
   }
 
   private async writeShard(shard: number, paths: Set<string>): Promise<void> {
-    const index = await this.shardIndex(shard);
+    const index = await this.adoptExternalChanges(shard, paths);
     const removeIds = new Set<string>();
     for (const item of await index.listItems()) {
       if (paths.has(String(item.metadata.path))) removeIds.add(item.id);
@@ -173,10 +177,54 @@ export class ShardedStore {
         for (const chunk of entry.chunks) await index.insertItem(chunkItem(chunk));
       }
       await index.endUpdate();
+      this.stamps.set(shard, await stampOf(this.shardFile(shard)));
     } catch (err) {
       index.cancelUpdate();
       throw err;
     }
+  }
+
+  private shardFile(shard: number): string {
+    return path.join(this.shardDir(shard), 'index.json');
+  }
+
+  /**
+   * Two writers on one index (two windows, or the CLI beside the editor) take turns under the lock;
+   * before writing a shard, the other writer's changes to it are read back and kept, so neither loses
+   * the other's files. Returns the shard index to write into.
+   */
+  private async adoptExternalChanges(shard: number, dirty: Set<string>): Promise<LocalIndex> {
+    const known = this.stamps.get(shard);
+    const now = await stampOf(this.shardFile(shard));
+    if (known === now || (known === undefined && now === 'missing')) return this.shardIndex(shard);
+    const fresh = new LocalIndex(this.shardDir(shard), undefined, this.storage);
+    let onDisk: FileEntry[] = [];
+    if (now !== 'missing') {
+      try {
+        onDisk = entriesOf(await fresh.listItems());
+      } catch {
+        return this.shardIndex(shard); // unreadable: this writer's full view replaces it
+      }
+    }
+    const diskPaths = new Set(onDisk.map((e) => e.record.path));
+    for (const entry of onDisk) {
+      if (dirty.has(entry.record.path)) continue;
+      const mine = this.files.get(entry.record.path);
+      if (mine && mine.record.hash === entry.record.hash && mine.record.mtimeMs === entry.record.mtimeMs) continue;
+      this.files.set(entry.record.path, entry);
+      this.onExternalChange?.(mine, entry);
+    }
+    for (const [p, mine] of [...this.files]) {
+      if (dirty.has(p) || diskPaths.has(p) || this.shardOf(p) !== shard) continue;
+      this.files.delete(p);
+      this.onExternalChange?.(mine, undefined);
+    }
+    if (now === 'missing') {
+      this.shards.delete(shard);
+      return this.shardIndex(shard);
+    }
+    this.shards.set(shard, fresh);
+    return fresh;
   }
 
   private async shardIndex(shard: number): Promise<LocalIndex> {
@@ -201,6 +249,8 @@ export class ShardedStore {
       if (!m) continue;
       const shard = parseInt(m[1], 16);
       await removeStaleTempFiles(path.join(root, name));
+      // A writer killed between creating a shard's folder and its first write leaves an empty folder.
+      if ((await stampOf(path.join(root, name, 'index.json'))) === 'missing') continue;
       const index = new LocalIndex(path.join(root, name), undefined, this.storage);
       let items: IndexItem[];
       try {
@@ -210,6 +260,7 @@ export class ShardedStore {
         continue;
       }
       this.shards.set(shard, index);
+      this.stamps.set(shard, await stampOf(path.join(root, name, 'index.json')));
       for (const entry of entriesOf(items)) this.files.set(entry.record.path, entry);
     }
   }
@@ -310,6 +361,16 @@ async function folderBytes(dir: string): Promise<number> {
     else total += (await fs.promises.stat(p).catch(() => ({ size: 0 }))).size;
   }
   return total;
+}
+
+/** Identifies one version of a file on disk: an atomic rename always changes the inode. */
+async function stampOf(file: string): Promise<string> {
+  try {
+    const s = await fs.promises.stat(file);
+    return `${s.ino}:${s.size}:${s.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
 }
 
 export function errorText(err: unknown): string {
