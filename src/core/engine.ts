@@ -8,6 +8,7 @@ import { createPathFilter, PathFilter } from './discovery/pathFilter';
 import { readTextFile, TextRead } from './discovery/readText';
 import { discoverFiles, SkippedFile } from './discovery/walk';
 import { Embedder, EmbeddingError } from './embed/embedder';
+import { EmbeddingCache } from './embed/embeddingCache';
 import { planChanges } from './index/plan';
 import { Bm25Index } from './lexical/bm25Index';
 import { queryTokens, tokenize } from './lexical/tokenize';
@@ -112,6 +113,7 @@ export class Engine {
     log: ((m: string) => void) | undefined,
     rebuildReason: string | undefined,
     private readonly flushEveryFiles: number,
+    private readonly embeddingCache: EmbeddingCache | undefined,
   ) {
     this.log = log ?? (() => undefined);
     this.filter = createPathFilter(folder, config);
@@ -140,11 +142,18 @@ export class Engine {
     const { store, rebuildReason } = await ShardedStore.open(indexDir, identity, opts.shardCount);
     if (rebuildReason) opts.log?.(`Rebuilding the index: ${rebuildReason}.`);
     const chunkCode = opts.codeChunker ?? createCodeChunker(undefined, opts.log);
-    return new Engine(folder, config, store, opts.embedder, chunkCode, opts.log, rebuildReason, opts.flushEveryFiles ?? FLUSH_EVERY_FILES);
+    const cache = opts.embedder ? await EmbeddingCache.open(path.join(indexDir, 'embedding-cache'), `${identity.provider}-${identity.model}-${identity.dimensions}`) : undefined;
+    return new Engine(folder, config, store, opts.embedder, chunkCode, opts.log, rebuildReason, opts.flushEveryFiles ?? FLUSH_EVERY_FILES, cache);
   }
 
   get indexDir(): string {
     return this.store.dir;
+  }
+
+  /** Writes the index's pending shards and the new cached vectors. */
+  private async flush(): Promise<void> {
+    await this.embeddingCache?.flush();
+    await this.store.flush();
   }
 
   /** Runs index writes one after another: a save during a full run waits for it rather than racing it. */
@@ -220,13 +229,13 @@ export class Engine {
       sinceFlush++;
       if (sinceFlush >= this.flushEveryFiles || Date.now() - lastFlush > FLUSH_EVERY_MS) {
         onProgress?.({ phase: 'writing', done: i + 1, total: plan.toRead.length });
-        await this.store.flush();
+        await this.flush();
         sinceFlush = 0;
         lastFlush = Date.now();
       }
     }
     onProgress?.({ phase: 'writing', done: plan.toRead.length, total: plan.toRead.length });
-    await this.store.flush();
+    await this.flush();
     summary.chunks = this.chunkCount;
     summary.ms = Date.now() - started;
     onProgress?.({ phase: 'done', done: plan.toRead.length, total: plan.toRead.length });
@@ -242,7 +251,7 @@ export class Engine {
       const exists = await fs.promises.stat(path.join(this.folder, rel)).then((s) => s.isFile(), () => false);
       if (reason || !exists) this.forgetFile(rel);
       else await this.indexOne(rel);
-      await this.store.flush();
+      await this.flush();
     });
   }
 
@@ -254,7 +263,7 @@ export class Engine {
         const prefix = rel + '/';
         for (const e of [...this.store.allFiles()]) if (e.record.path.startsWith(prefix)) this.forgetFile(e.record.path);
       }
-      await this.store.flush();
+      await this.flush();
     });
   }
 
@@ -297,14 +306,17 @@ export class Engine {
     });
     if (!this.embedder) return { stored, embedded: 0 };
     const missing = stored.filter((c) => {
-      const cached = this.vectorByHash.get(c.hash);
+      const cached = this.vectorByHash.get(c.hash) ?? this.embeddingCache?.get(c.hash);
       if (cached) c.vector = cached;
       return !cached;
     });
     for (let i = 0; i < missing.length; i += EMBED_BATCH) {
       const batch = missing.slice(i, i + EMBED_BATCH);
       const vectors = await this.embedder.embed(batch.map(embeddingText), signal);
-      batch.forEach((c, j) => (c.vector = vectors[j]));
+      batch.forEach((c, j) => {
+        c.vector = vectors[j];
+        this.embeddingCache?.put(c.hash, vectors[j]);
+      });
     }
     return { stored, embedded: missing.length };
   }

@@ -146,3 +146,38 @@ test('skipped files are recorded with their reason in status', async () => {
   assert.match(reasons['bundle.js'], /minified/);
   assert.equal(status.files, 3);
 });
+
+test('switching back to a model reuses its cached vectors: no chunk is embedded twice', async () => {
+  const root = workspace();
+  const indexDir = path.join(tempDir(), 'idx');
+  const a = trigramEmbedder('model-a');
+  const first = await (await Engine.open({ folder: root, indexDir, embedder: a, shardCount: 4 })).indexAll();
+  assert.equal(a.texts, first.chunks);
+  await (await Engine.open({ folder: root, indexDir, embedder: trigramEmbedder('model-b', 16), shardCount: 4 })).indexAll();
+  const a2 = trigramEmbedder('model-a');
+  const back = await Engine.open({ folder: root, indexDir, embedder: a2, shardCount: 4 });
+  assert.match(back.rebuildReason ?? '', /model-b.*model-a/);
+  const s = await back.indexAll();
+  assert.equal(s.embedded, 0);
+  assert.equal(a2.texts, 0, 'the endpoint was not called for any chunk');
+  assert.equal((await back.query('exponential backoff retries'))[0].path, 'src/retry.py');
+});
+
+test('the embedding cache ignores a record torn by a kill and appends after the last whole one', async () => {
+  const { EmbeddingCache } = await import('../../src/core/embed/embeddingCache');
+  const dir = tempDir();
+  const h = (n: number) => n.toString(16).padStart(40, '0');
+  const c1 = await EmbeddingCache.open(dir, 'm');
+  c1.put(h(1), [1, 2, 3]);
+  c1.put(h(2), [4, 5, 6]);
+  await c1.flush();
+  fs.appendFileSync(c1.file, Buffer.from([1, 2, 3, 4, 5])); // a torn record
+  const c2 = await EmbeddingCache.open(dir, 'm');
+  assert.equal(c2.size, 2);
+  assert.deepEqual(c2.get(h(2)), [4, 5, 6]);
+  c2.put(h(3), [0.5, 0.25, 0.125]);
+  await c2.flush();
+  const c3 = await EmbeddingCache.open(dir, 'm');
+  assert.equal(c3.size, 3);
+  assert.deepEqual(c3.get(h(3)), [0.5, 0.25, 0.125]);
+});
