@@ -11,15 +11,22 @@ import { createStatusBar } from './vscode/statusBar';
 import { statusMarkdown } from './vscode/statusReport';
 import { WorkspaceIndex } from './vscode/workspaceIndex';
 
-/** The public surface tests use to wait for indexing; not an API for other extensions. */
+/**
+ * What the integration tests reach through `activate`'s return value. It is returned only when VS Code
+ * runs the extension under tests: other extensions can read an extension's exports, and must never get
+ * chat transcripts or a way to set the API key.
+ */
 export interface GroundedApi {
   index: WorkspaceIndex;
   whenIndexed: () => Promise<void>;
   flushPending: () => Promise<void>;
   lastChatTranscript: () => ChatTranscript | undefined;
+  storeApiKey: (key: string | undefined) => Thenable<void>;
+  /** Everything the extension writes lives under these. */
+  writtenFolders: vscode.Uri[];
 }
 
-export function activate(context: vscode.ExtensionContext): GroundedApi {
+export function activate(context: vscode.ExtensionContext): GroundedApi | undefined {
   const log = vscode.window.createOutputChannel('Grounded', { log: true });
   context.subscriptions.push(log);
   let statusBar: ReturnType<typeof createStatusBar> | undefined;
@@ -84,7 +91,15 @@ export function activate(context: vscode.ExtensionContext): GroundedApi {
   void reconcileAll();
   for (const ignored of new Set(ignoredSettings())) log.warn(`Workspace not trusted: ignoring ${ignored} from the workspace settings.`);
   statusBar.render();
-  return { index, whenIndexed: () => indexing, flushPending, lastChatTranscript: () => lastTranscript };
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
+  return {
+    index,
+    whenIndexed: () => indexing,
+    flushPending,
+    lastChatTranscript: () => lastTranscript,
+    storeApiKey: (key) => (key ? context.secrets.store('grounded.apiKey', key) : context.secrets.delete('grounded.apiKey')),
+    writtenFolders: [context.logUri, context.globalStorageUri, ...(context.storageUri ? [context.storageUri] : [])],
+  };
 }
 
 export function deactivate(): void {

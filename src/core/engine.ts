@@ -76,6 +76,8 @@ export interface IndexStatus {
   chunks: number;
   skipped: SkippedFile[];
   diskBytes: number;
+  /** Characters of chunk text in the index: tells whether the whole workspace fits a model's prompt. */
+  textChars: number;
   updatedAt: string;
   errors: string[];
 }
@@ -382,10 +384,16 @@ export class Engine {
       const fused = reciprocalRankFusion([lexicalAll.map((r) => r.chunk.id), dense.map((d) => this.chunkAt[d.index]!.id)]);
       ranked = [...fused].map(([id, score]) => ({ chunk: byId.get(id)!, score }));
     }
+    if (opts.includeAll) {
+      const seen = new Set(ranked.map((r) => r.chunk.id));
+      const rest = this.chunkAt.filter((c): c is StoredChunk => !!c && !seen.has(c.id) && accept(c));
+      rest.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.startLine - b.startLine));
+      ranked = [...ranked, ...rest.map((chunk) => ({ chunk, score: 0 }))];
+    }
     const collapsed = collapseRanked(
       ranked.map((r) => ({ ...r, id: r.chunk.id, path: r.chunk.path, startLine: r.chunk.startLine, endLine: r.chunk.endLine, hash: r.chunk.hash })),
       topK,
-      perFile,
+      opts.includeAll ? Number.MAX_SAFE_INTEGER : perFile,
     );
     return collapsed.map(({ chunk, score }) => ({
       path: chunk.path,
@@ -439,6 +447,7 @@ export class Engine {
       chunks: this.chunkCount,
       skipped,
       diskBytes: await this.store.diskBytes(),
+      textChars: this.chunkAt.reduce((n, c) => n + (c ? c.text.length : 0), 0),
       updatedAt: this.store.updatedAt,
       errors: [...this.errors],
     };

@@ -91,9 +91,11 @@ async function handle(deps: ChatDeps, request: vscode.ChatRequest, chatContext: 
   if (request.command !== 'search') {
     generator = (await deps.endpointGenerator()) ?? (request.model ? languageModelGenerator(request.model) : undefined);
   }
-  // Size the number of snippets from the model's budget: about 300 tokens a snippet.
-  const topK = generator ? Math.max(deps.topK(), Math.min(40, Math.floor(generator.maxPromptTokens / 300))) : deps.topK();
-  const results = await deps.index.query(question, { topK, kinds: kinds ? [...kinds] : undefined }, token);
+  // Size the number of snippets from the model's budget (about 300 tokens a snippet); a workspace
+  // whose whole text fits comfortably is sent whole, the matching snippets first.
+  const whole = generator ? (await deps.index.textChars()) / 4 <= generator.maxPromptTokens * 0.7 : false;
+  const topK = whole ? 100_000 : generator ? Math.max(deps.topK(), Math.min(40, Math.floor(generator.maxPromptTokens / 300))) : deps.topK();
+  const results = await deps.index.query(question, { topK, kinds: kinds ? [...kinds] : undefined, includeAll: whole }, token);
   if (token.isCancellationRequested) return { metadata };
   const snippets = mergeAdjacentSnippets(results);
   if (snippets.length === 0) {

@@ -69,6 +69,13 @@ export class WorkspaceIndex implements vscode.Disposable {
     return perFolder.flat().sort((a, b) => b.score - a.score).slice(0, options.topK ?? 10);
   }
 
+  /** Characters of chunk text across every folder's index. */
+  async textChars(): Promise<number> {
+    let n = 0;
+    for (const f of this.all) n += await f.status().then((s) => s.textChars, () => Number.POSITIVE_INFINITY);
+    return n;
+  }
+
   async fileCount(): Promise<number> {
     let n = 0;
     for (const f of this.all) n += f.lastSummary?.files ?? (await f.status().then((s) => s.files, () => 0));

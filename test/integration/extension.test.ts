@@ -10,6 +10,7 @@ async function groundedApi(): Promise<GroundedApi> {
   const ext = vscode.extensions.getExtension<GroundedApi>(EXTENSION_ID);
   assert.ok(ext, 'the extension is installed');
   const api = await ext.activate();
+  assert.ok(api, 'the test API is exported in test mode');
   await api.whenIndexed();
   return api;
 }
@@ -171,6 +172,62 @@ describe('Grounded in a real extension host', () => {
       await config.update('chat.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
       await config.update('chat.model', undefined, vscode.ConfigurationTarget.Workspace);
       await server.close();
+    }
+  });
+
+  it('an API key is used for the endpoint and appears nowhere the extension writes', async () => {
+    const key = 'sk-grounded-FAKE-key-7f3a9c1e5b';
+    const server = await startTestServer({ apiKey: key, dimensions: 32 });
+    const config = vscode.workspace.getConfiguration('grounded');
+    const settings: [string, unknown][] = [
+      ['chat.provider', 'openai'],
+      ['chat.baseUrl', server.url],
+      ['embeddings.provider', 'openai'],
+      ['embeddings.baseUrl', server.url],
+      ['embeddings.model', 'test-embed'],
+    ];
+    try {
+      await api.storeApiKey(key);
+      for (const [k, v] of settings) await config.update(k, v, vscode.ConfigurationTarget.Workspace);
+      await until('the hybrid index', async () => {
+        await api.whenIndexed();
+        const s = await api.index.all[0].status().catch(() => undefined);
+        return s?.identity.model === 'test-embed' && s.chunks > 0;
+      }, 40_000);
+      await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@grounded how are invoices retried?' });
+      const t = await until('the answer', async () => {
+        const last = api.lastChatTranscript();
+        return last && /invoices retried/.test(last.prompt) ? last : undefined;
+      });
+      assert.match(t.markdown, /According to/);
+      assert.ok(server.counts['/v1/embeddings'] > 0 && server.chatRequests.length > 0);
+      assert.ok(server.headers.every((h) => h.authorization === `Bearer ${key}`), 'the key was sent to the endpoint');
+      // Now grep everything the extension wrote: its logs, its storage (the index), the workspace.
+      const found: string[] = [];
+      const grep = async (uri: vscode.Uri) => {
+        let entries: [string, vscode.FileType][] = [];
+        try {
+          entries = await vscode.workspace.fs.readDirectory(uri);
+        } catch {
+          return;
+        }
+        for (const [name, type] of entries) {
+          const child = vscode.Uri.joinPath(uri, name);
+          if (type & vscode.FileType.Directory) await grep(child);
+          else {
+            // Lock and temp files come and go while the worker writes; a vanished file holds nothing.
+            const bytes = await vscode.workspace.fs.readFile(child).then((b) => Buffer.from(b), () => Buffer.alloc(0));
+            if (bytes.includes(key)) found.push(child.fsPath);
+          }
+        }
+      };
+      for (const folderUri of [...api.writtenFolders, folder().uri]) await grep(folderUri);
+      assert.deepEqual(found, [], 'the key is in no file the extension wrote');
+    } finally {
+      for (const [k] of settings) await config.update(k, undefined, vscode.ConfigurationTarget.Workspace);
+      await api.storeApiKey(undefined);
+      await server.close();
+      await api.whenIndexed();
     }
   });
 

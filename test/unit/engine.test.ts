@@ -181,3 +181,15 @@ test('the embedding cache ignores a record torn by a kill and appends after the 
   assert.equal(c3.size, 3);
   assert.deepEqual(c3.get(h(3)), [0.5, 0.25, 0.125]);
 });
+
+test('includeAll returns every chunk: matches first, the rest in path order', async () => {
+  const root = workspace();
+  const engine = await Engine.open({ folder: root, shardCount: 2 });
+  await engine.indexAll();
+  const all = await engine.query('hover', { includeAll: true, topK: 1000 });
+  assert.equal(all.length, engine.chunkCount);
+  assert.equal(all[0].path, 'docs/hover.md');
+  const rest = all.filter((r) => r.score === 0).map((r) => `${r.path}:${r.startLine}`);
+  assert.deepEqual(rest, [...rest].sort());
+  assert.ok((await engine.status()).textChars > 100);
+});

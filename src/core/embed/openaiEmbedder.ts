@@ -72,22 +72,37 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
     get dimensions() {
       return dimensions;
     },
-    async embed(texts: string[], signal?: AbortSignal): Promise<number[][]> {
-      const inputs = texts.map((t) => truncate(t, maxChars));
-      const batches: string[][] = [];
-      for (let i = 0; i < inputs.length; i += batchSize) batches.push(inputs.slice(i, i + batchSize));
-      const results: number[][][] = new Array(batches.length);
-      let next = 0;
-      const runners = Array.from({ length: Math.min(concurrency, batches.length) }, async () => {
-        while (next < batches.length) {
-          const i = next++;
-          results[i] = await request(batches[i], signal);
-        }
-      });
-      await Promise.all(runners);
-      return results.flat();
+    async embed(texts: string[], outer?: AbortSignal): Promise<number[][]> {
+      // Each call gets its own signal, so the listeners the client adds per request never pile up on an
+      // indexing run's signal, which lives for thousands of requests (Node warned of exactly that).
+      const local = new AbortController();
+      const forward = () => local.abort();
+      if (outer?.aborted) local.abort();
+      outer?.addEventListener('abort', forward, { once: true });
+      try {
+        return await embedAll(texts, local.signal);
+      } finally {
+        outer?.removeEventListener('abort', forward);
+      }
     },
   };
+
+  /** Batches of `batchSize`, at most `concurrency` in flight, results in input order. */
+  async function embedAll(texts: string[], signal: AbortSignal): Promise<number[][]> {
+    const inputs = texts.map((t) => truncate(t, maxChars));
+    const batches: string[][] = [];
+    for (let i = 0; i < inputs.length; i += batchSize) batches.push(inputs.slice(i, i + batchSize));
+    const results: number[][][] = new Array(batches.length);
+    let next = 0;
+    const runners = Array.from({ length: Math.min(concurrency, batches.length) }, async () => {
+      while (next < batches.length) {
+        const i = next++;
+        results[i] = await request(batches[i], signal);
+      }
+    });
+    await Promise.all(runners);
+    return results.flat();
+  }
 }
 
 /** Opens an embedder and learns its vector length from one small request when it was not configured. */
@@ -120,11 +135,15 @@ export function backoffMs(attempt: number, retryAfter: number | undefined, cap: 
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(timer);
       reject(abortError());
-    }, { once: true });
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

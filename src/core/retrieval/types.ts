@@ -13,6 +13,11 @@ export interface QueryOptions {
    */
   liveFiles?: { path: string; text: string }[];
   signal?: AbortSignal;
+  /**
+   * Return every chunk that passes the filters: matches first, best first, then the rest in path
+   * order. For a workspace small enough to send to a model whole.
+   */
+  includeAll?: boolean;
 }
 
 export interface SearchResult {
