@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as readline from 'readline';
 import { Engine, IndexSummary } from '../core/engine';
 import { formatBytes } from '../core/discovery/walk';
+import { readSharedIndexSettings } from '../core/workspaceSettings';
 import { buildGroundedPrompt } from '../core/prompt/buildPrompt';
 import { extractiveAnswer } from '../core/prompt/extractiveAnswer';
 import { SearchResult } from '../core/retrieval/types';
@@ -15,7 +16,9 @@ const USAGE = `Usage:
   grounded ask <folder> <question> [--index-dir DIR] [--top-k N]
   grounded status <folder> [--index-dir DIR] [--json]
 
-The index lives in <folder>/.grounded unless --index-dir says otherwise.
+The index lives in <folder>/.grounded unless --index-dir says otherwise. Indexing settings shared in
+<folder>/.vscode/settings.json (grounded.index.include, exclude, respectGitignore, maxFileSizeKB,
+chunkTokens, secretPatterns) apply, so the CLI builds the index the extension would.
 query and ask first bring the index up to date (only changed files are read); --no-update skips that.
 Models (optional) come from the environment: GROUNDED_CHAT_MODEL (written answers), GROUNDED_EMBED_MODEL
 (hybrid retrieval), GROUNDED_BASE_URL (an OpenAI-compatible server), GROUNDED_API_KEY (or OPENAI_API_KEY).`;
@@ -55,6 +58,7 @@ async function openEngine(args: ParsedArgs, needed: number): Promise<Engine> {
   return Engine.open({
     folder,
     indexDir: stringOption(args, 'index-dir'),
+    config: readSharedIndexSettings(folder),
     embedder: await embedderFromEnvironment(readEnvironment()),
     // How often a full run writes what it has so far (a kill loses at most this much work).
     flushEveryFiles: Number(process.env.GROUNDED_FLUSH_EVERY_FILES) || undefined,

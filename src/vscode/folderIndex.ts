@@ -25,6 +25,8 @@ export class FolderIndex {
   lastSummary: IndexSummary | undefined;
   indexing = false;
   private readonly progressListeners = new Set<(p: IndexProgress) => void>();
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryDelayMs = 30_000;
 
   constructor(
     readonly folder: vscode.WorkspaceFolder,
@@ -96,6 +98,8 @@ export class FolderIndex {
       const changed = summary.added + summary.updated + summary.removed + summary.renamed;
       this.deps.log.info(`[${this.folder.name}] Indexed: ${summary.files} files, ${summary.chunks} chunks; ${changed} changed, ${summary.skipped.length} skipped, ${summary.failed.length} failed (${summary.ms} ms).`);
       for (const f of summary.failed) this.deps.log.warn(`[${this.folder.name}] Could not index ${f.relPath}: ${f.reason}`);
+      for (const f of summary.skipped) this.deps.log.trace(`[${this.folder.name}] Skipped ${f.relPath}: ${f.reason}`);
+      this.scheduleRetry(summary);
       return summary;
     } catch (err) {
       this.lastError = errorText(err);
@@ -110,6 +114,22 @@ export class FolderIndex {
   onProgressOnce(listener: (p: IndexProgress) => void): () => void {
     this.progressListeners.add(listener);
     return () => this.progressListeners.delete(listener);
+  }
+
+  /**
+   * Files that failed for a passing reason (an endpoint that timed out or was rate-limiting) stay
+   * queued: the next run re-reads exactly them. It comes after a growing delay, and not at all after an
+   * error retrying cannot fix (a bad key, an unknown model: those wait for a settings or key change).
+   */
+  private scheduleRetry(summary: IndexSummary): void {
+    clearTimeout(this.retryTimer);
+    if (summary.failed.length === 0 || summary.error) {
+      this.retryDelayMs = 30_000;
+      return;
+    }
+    this.deps.log.info(`[${this.folder.name}] Retrying ${summary.failed.length} file(s) in ${Math.round(this.retryDelayMs / 1000)} s.`);
+    this.retryTimer = setTimeout(() => void this.reconcile().catch(() => undefined), this.retryDelayMs);
+    this.retryDelayMs = Math.min(this.retryDelayMs * 2, 30 * 60_000);
   }
 
   cancel(): Promise<unknown> {
@@ -179,6 +199,7 @@ export class FolderIndex {
   }
 
   async stop(): Promise<void> {
+    clearTimeout(this.retryTimer);
     const client = this.client;
     this.client = undefined;
     this.opening = undefined;

@@ -144,3 +144,15 @@ function cliAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: 
     child.on('close', (code: number | null) => resolve({ code, out, err }));
   });
 }
+
+test('the CLI applies the indexing settings a team shares in .vscode/settings.json (JSON with comments)', () => {
+  const root = fixtureWorkspace();
+  writeTree(root, {
+    '.vscode/settings.json': '{\n  // shared by the team\n  "grounded.index.exclude": ["docs/**"], /* no docs */\n  "grounded.index.chunkTokens": 200,\n  "grounded.chat.baseUrl": "http://evil.example/v1",\n}\n',
+  });
+  assert.equal(cli(['index', root]).code, 0);
+  const s = JSON.parse(cli(['status', root, '--json']).out);
+  assert.equal(s.identity.chunkerVersion, 1200, 'chunk size from the shared settings is part of the identity');
+  const q = JSON.parse(cli(['query', root, 'MSI package windows', '--json']).out);
+  assert.ok(q.results.every((r: { path: string }) => !r.path.startsWith('docs/')), 'docs/ excluded');
+});

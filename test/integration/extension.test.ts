@@ -109,6 +109,18 @@ describe('Grounded in a real extension host', () => {
     assert.ok((await paths(api, 'pangolin')).includes('notes/save-test.md'));
   });
 
+  it('Show Index Status opens a report; Clear Index empties the index until a reindex', async () => {
+    await vscode.commands.executeCommand('grounded.showStatus');
+    const doc = await until('the status document', async () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'grounded-status'));
+    assert.match(doc.getText(), /\| Chunks \| [1-9]\d* \|/);
+    assert.match(doc.getText(), /\| Retrieval \| lexical/);
+    assert.match(doc.getText(), /\| Size on disk \| /);
+    await vscode.commands.executeCommand('grounded.clearIndex');
+    assert.deepEqual(await paths(api, 'pangolin'), []);
+    await vscode.commands.executeCommand('grounded.reindex');
+    assert.ok((await paths(api, 'pangolin')).includes('notes/save-test.md'));
+  });
+
   it('the language model tool returns ranked snippets through vscode.lm.invokeTool', async () => {
     const result = await vscode.lm.invokeTool('grounded_search', { input: { query: 'pangolin' }, toolInvocationToken: undefined });
     const text = result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
