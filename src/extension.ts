@@ -6,7 +6,7 @@ import { createHoverProvider } from './vscode/hoverProvider';
 import { IndexTriggers } from './vscode/indexTriggers';
 import { registerSearchTool } from './vscode/searchTool';
 import { onApiKeyChanged, readApiKey } from './vscode/secrets';
-import { readSettings } from './vscode/settings';
+import { readSettings, RESTRICTED_SETTINGS } from './vscode/settings';
 import { createStatusBar } from './vscode/statusBar';
 import { statusMarkdown } from './vscode/statusReport';
 import { WorkspaceIndex } from './vscode/workspaceIndex';
@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): GroundedApi | undefi
 
   const settingsOf = () => (index.all[0] ? index.all[0].currentSettings : undefined);
   const ignoredSettings = () => index.all.flatMap((f) => f.currentSettings.ignored);
-  const status = () => statusMarkdown(index.all, [...new Set(ignoredSettings())]);
+  const status = () => statusMarkdown(index.all, vscode.workspace.isTrusted, RESTRICTED_SETTINGS);
   const flushPending = () => triggers.flush();
 
   let indexing: Promise<void> = Promise.resolve();

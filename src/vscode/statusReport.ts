@@ -4,7 +4,7 @@ import { escapeMarkdown } from '../core/format/markdownText';
 import { FolderIndex } from './folderIndex';
 
 /** The index status as Markdown, for the status document and `@grounded /status`. */
-export async function statusMarkdown(folders: FolderIndex[], ignoredSettings: string[]): Promise<string> {
+export async function statusMarkdown(folders: FolderIndex[], trusted: boolean, restricted: readonly string[]): Promise<string> {
   if (folders.length === 0) return 'Grounded indexes workspace folders: open a folder to start.';
   const parts: string[] = ['# Grounded index status', ''];
   for (const f of folders) {
@@ -38,8 +38,8 @@ export async function statusMarkdown(folders: FolderIndex[], ignoredSettings: st
     }
     parts.push('');
   }
-  if (ignoredSettings.length) {
-    parts.push('## Restricted mode', '', 'This workspace is not trusted, so these workspace settings are ignored: ' + ignoredSettings.map((s) => `\`${s}\``).join(', '), '');
+  if (!trusted) {
+    parts.push('## Restricted mode', '', 'This workspace is not trusted, so its values for these settings are ignored (your user settings still apply): ' + restricted.map((s) => `\`grounded.${s}\``).join(', '), '');
   }
   return parts.join('\n');
 }
