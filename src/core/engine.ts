@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { performance } from 'perf_hooks';
 import picomatch from 'picomatch';
 import { CHUNKER_VERSION, chunkFile, CodeChunkFn } from './chunk/chunkFile';
 import { createCodeChunker } from './chunk/codeChunker';
@@ -89,6 +90,8 @@ const FLUSH_EVERY_FILES = 5000;
 const FLUSH_EVERY_MS = 10_000;
 /** Files read ahead of the one being chunked: reading is I/O-bound and overlaps with chunking. */
 const READ_AHEAD = 16;
+/** Longest stretch of indexing work between two turns of the event loop. */
+const YIELD_EVERY_MS = 8;
 const EMBED_BATCH = 64;
 
 /**
@@ -198,10 +201,17 @@ export class Engine {
     let lastFlush = Date.now();
     let sinceFlush = 0;
     const reads: Promise<TextRead>[] = [];
+    let sliceStart = performance.now();
     const readAt = (i: number) => (reads[i] ??= readTextFile(path.join(this.folder, plan.toRead[i].relPath), this.config.maxFileBytes));
     for (let i = 0; i < plan.toRead.length; i++) {
       if (gate) await gate();
       if (signal?.aborted) break;
+      // Read-ahead promises are usually settled already, so awaiting them never returns to the event
+      // loop; hand it back every few milliseconds so queries and messages are served during a full run.
+      if (performance.now() - sliceStart > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
       const file = plan.toRead[i];
       for (let j = i + 1; j < Math.min(plan.toRead.length, i + READ_AHEAD); j++) readAt(j);
       onProgress?.({ phase: 'indexing', done: i, total: plan.toRead.length, path: file.relPath });

@@ -29,6 +29,7 @@ export class Bm25Index {
   private readonly lengths: number[] = [];
   private readonly alive: boolean[] = [];
   private liveDocs = 0;
+  private scratch = new Float64Array(1024);
   private totalLength = 0;
 
   constructor(private readonly params: Bm25Params = { k1: 1.2, b: 0.75 }) {}
@@ -83,22 +84,30 @@ export class Bm25Index {
     if (this.liveDocs === 0 || terms.length === 0) return [];
     const { k1, b } = this.params;
     const avgdl = this.totalLength / this.liveDocs || 1;
-    const scores = new Map<number, number>();
+    // Dense accumulators over slots: a Map per query was most of the query time on large indexes.
+    if (this.scratch.length < this.lengths.length) this.scratch = new Float64Array(Math.max(this.lengths.length, this.scratch.length * 2));
+    const scores = this.scratch;
+    const touched: number[] = [];
     for (const term of new Set(terms)) {
       const p = this.postings.get(term);
       if (!p) continue;
       if (p.dead > p.ids.length / 2) this.compact(p);
       const df = this.docFreq.get(term) ?? 0;
       const idf = Math.log(1 + (this.liveDocs - df + 0.5) / (df + 0.5));
-      for (let i = 0; i < p.ids.length; i++) {
-        const slot = p.ids[i];
+      const ids = p.ids;
+      const tfs = p.tfs;
+      for (let i = 0; i < ids.length; i++) {
+        const slot = ids[i];
         if (!this.alive[slot]) continue;
-        const tf = p.tfs[i];
+        const tf = tfs[i];
         const norm = tf + k1 * (1 - b + (b * this.lengths[slot]) / avgdl);
-        scores.set(slot, (scores.get(slot) ?? 0) + (idf * (tf * (k1 + 1))) / norm);
+        if (scores[slot] === 0) touched.push(slot);
+        scores[slot] += (idf * (tf * (k1 + 1))) / norm;
       }
     }
-    return topScored(scores, limit, accept);
+    const result = topScored(scores, touched, limit, accept);
+    for (const slot of touched) scores[slot] = 0;
+    return result;
   }
 
   /** BM25 of a document outside the index, with the index's document frequencies and lengths. */
@@ -139,12 +148,39 @@ function countTerms(tokens: readonly string[]): Map<string, number> {
   return counts;
 }
 
-function topScored(scores: Map<number, number>, limit: number, accept?: (slot: number) => boolean): ScoredSlot[] {
-  const all: ScoredSlot[] = [];
-  for (const [slot, score] of scores) {
-    if (!accept || accept(slot)) all.push({ slot, score });
+/** The best `limit` touched slots: a bounded min-heap, so a query over many matches does not sort them all. */
+function topScored(scores: Float64Array, touched: number[], limit: number, accept?: (slot: number) => boolean): ScoredSlot[] {
+  const heap: ScoredSlot[] = [];
+  const worse = (a: ScoredSlot, b: ScoredSlot) => a.score < b.score || (a.score === b.score && a.slot > b.slot);
+  const siftDown = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && worse(heap[l], heap[m])) m = l;
+      if (r < heap.length && worse(heap[r], heap[m])) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m], heap[i]];
+      i = m;
+    }
+  };
+  for (const slot of touched) {
+    const item = { slot, score: scores[slot] };
+    if (heap.length === limit && !worse(heap[0], item)) continue;
+    if (accept && !accept(slot)) continue;
+    if (heap.length < limit) {
+      heap.push(item);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!worse(heap[i], heap[parent])) break;
+        [heap[i], heap[parent]] = [heap[parent], heap[i]];
+        i = parent;
+      }
+    } else {
+      heap[0] = item;
+      siftDown(0);
+    }
   }
-  all.sort((x, y) => y.score - x.score || x.slot - y.slot);
-  return all.slice(0, limit);
+  return heap.sort((x, y) => y.score - x.score || x.slot - y.slot);
 }
 

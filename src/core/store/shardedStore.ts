@@ -11,6 +11,7 @@ const FORMAT = 1;
 const META_FILE = 'grounded.json';
 const LOCK_FILE = 'write.lock';
 export const DEFAULT_SHARD_COUNT = 256;
+const PARALLEL_SHARD_WRITES = 16;
 
 interface StoreMeta {
   format: number;
@@ -145,14 +146,21 @@ export class ShardedStore {
     if (this.dirtyPaths.size === 0) return;
     let firstError: unknown;
     await withWriteLock(this.lockFile, async () => {
-      for (const [shard, paths] of [...this.dirtyPaths]) {
-        try {
-          await this.writeShard(shard, paths);
-          this.dirtyPaths.delete(shard);
-        } catch (err) {
-          firstError ??= err;
+      // Shards are independent files: writing several at once overlaps their fsyncs, which otherwise
+      // dominate a full run's final write (256 sequential fsyncs).
+      const queue = [...this.dirtyPaths];
+      const writer = async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          const [shard, paths] = next;
+          try {
+            await this.writeShard(shard, paths);
+            this.dirtyPaths.delete(shard);
+          } catch (err) {
+            firstError ??= err;
+          }
         }
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(PARALLEL_SHARD_WRITES, queue.length) }, writer));
       if (firstError === undefined) {
         this.meta = { ...this.meta, updatedAt: new Date().toISOString() };
         await writeFileAtomic(path.join(this.dir, META_FILE), JSON.stringify(this.meta, null, 2));

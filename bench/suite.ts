@@ -1,0 +1,168 @@
+/**
+ * The scale benchmark: cold full index against the floor of reading and tokenizing the same files,
+ * one-file update latency as the index grows, query latency, memory, event-loop blocking, size on disk,
+ * and an unsharded vectra LocalIndex as the baseline for updates.
+ *
+ *   npm run bench            (full: 20k-file cold index; updates at 1k/10k/100k/500k chunks)
+ *   npm run bench -- --quick (smoke: 2k files; 1k/10k chunks)
+ *
+ * Results: bench/results/suite.json, and a Markdown summary on stdout.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { monitorEventLoopDelay, performance } from 'perf_hooks';
+import { LocalIndex } from 'vectra';
+import { Engine } from '../src/core/engine';
+import { tokenize } from '../src/core/lexical/tokenize';
+import { generateWorkspace, queryWords } from './generate';
+
+const quick = process.argv.includes('--quick');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'grounded-bench-'));
+const results: Record<string, unknown> = { when: new Date().toISOString(), node: process.version, cpus: os.cpus().length, quick };
+const lines: string[] = [];
+const ms = (ns: bigint) => Number(ns) / 1e6;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const now = () => process.hrtime.bigint();
+const mb = (b: number) => (b / 1048576).toFixed(1);
+
+function listFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (e.name === '.grounded') continue;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(p);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+async function coldIndex(files: number) {
+  const root = path.join(work, `cold-${files}`);
+  const bytes = generateWorkspace(root, files);
+  // The floor: read every file and tokenize it, no chunking, no index.
+  let t = now();
+  let tokens = 0;
+  for (const f of listFiles(root)) tokens += tokenize(await fs.promises.readFile(f, 'utf8')).length;
+  const floorMs = ms(now() - t);
+  t = now();
+  const engine = await Engine.open({ folder: root, indexDir: path.join(work, `cold-${files}-idx`) });
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  // A second measure of the same thing: the lateness of a 5 ms interval timer.
+  let last = performance.now();
+  let worstLate = 0;
+  const ticker = setInterval(() => {
+    worstLate = Math.max(worstLate, performance.now() - last - 5);
+    last = performance.now();
+  }, 5);
+  const summary = await engine.indexAll();
+  clearInterval(ticker);
+  const indexMs = ms(now() - t);
+  loop.disable();
+  const status = await engine.status();
+  const r = {
+    files,
+    chunks: summary.chunks,
+    mb: bytes / 1048576,
+    floorMs,
+    indexMs,
+    ratio: indexMs / floorMs,
+    filesPerSec: files / (indexMs / 1000),
+    mbPerSec: bytes / 1048576 / (indexMs / 1000),
+    maxLoopBlockMs: loop.max / 1e6,
+    maxTimerLateMs: worstLate,
+    diskBytes: status.diskBytes,
+    diskBytesPerChunk: status.diskBytes / summary.chunks,
+    tokens,
+  };
+  lines.push(
+    `| cold index, ${files} files / ${r.chunks} chunks (${r.mb.toFixed(1)} MB) | ${(indexMs / 1000).toFixed(1)} s, ${r.filesPerSec.toFixed(0)} files/s, ${r.mbPerSec.toFixed(2)} MB/s; floor (read + tokenize) ${(floorMs / 1000).toFixed(1)} s; ratio ${r.ratio.toFixed(2)}× | ≤ 3× floor |`,
+    `| longest event-loop block during that index | monitorEventLoopDelay max ${r.maxLoopBlockMs.toFixed(1)} ms; 5 ms interval timer at most ${r.maxTimerLateMs.toFixed(1)} ms late | < 50 ms |`,
+    `| size on disk, lexical | ${mb(r.diskBytes)} MiB, ${(r.diskBytesPerChunk / 1024).toFixed(2)} KiB/chunk | reported |`,
+  );
+  return r;
+}
+
+async function updateAndQuery(targetChunks: number) {
+  const files = Math.ceil(targetChunks / 10.25);
+  const root = path.join(work, `upd-${targetChunks}`);
+  generateWorkspace(root, files, targetChunks);
+  const engine = await Engine.open({ folder: root, indexDir: path.join(work, `upd-${targetChunks}-idx`) });
+  const built = await engine.indexAll();
+  const rssAfter = process.memoryUsage().rss;
+  const target = listFiles(root).find((f) => f.endsWith('.md'))!;
+  const rel = path.relative(root, target).split(path.sep).join('/');
+  const original = fs.readFileSync(target, 'utf8');
+  const updates: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    fs.writeFileSync(target, `${original}\nzebra${i}marker appears here.\n`);
+    const t = now();
+    await engine.updateFile(rel);
+    const hit = await engine.query(`zebra${i}marker`, { topK: 1 });
+    updates.push(ms(now() - t));
+    if (hit[0]?.path !== rel) throw new Error('update not queryable');
+  }
+  const queries: number[] = [];
+  for (const q of queryWords(60)) {
+    const t = now();
+    await engine.query(q, { topK: 10 });
+    queries.push(ms(now() - t));
+  }
+  const r = { chunks: built.chunks, files, updateP50: pct(updates, 50), updateP95: pct(updates, 95), queryP50: pct(queries, 50), queryP95: pct(queries, 95), rssMB: rssAfter / 1048576 };
+  lines.push(`| save → queryable, ${r.chunks} chunks | p50 ${r.updateP50.toFixed(1)} ms, p95 ${r.updateP95.toFixed(1)} ms | p50 < 50 ms, flat |`);
+  lines.push(`| lexical query top 10, ${r.chunks} chunks | p50 ${r.queryP50.toFixed(1)} ms, p95 ${r.queryP95.toFixed(1)} ms | p50 < 30 ms at 100k |`);
+  return r;
+}
+
+/** The obvious baseline: one unsharded vectra LocalIndex holding the same items; one file's update rewrites it all. */
+async function vectraBaseline(items: number) {
+  const folder = path.join(work, `vectra-${items}`);
+  const index = new LocalIndex(folder);
+  await index.createIndex({ version: 1 });
+  await index.beginUpdate();
+  for (let i = 0; i < items; i++) {
+    await index.upsertItem({ id: `c${i}`, vector: [], metadata: { path: `f${Math.floor(i / 10)}.md`, text: 'lorem ipsum '.repeat(40) + i, startLine: 1, endLine: 10 } });
+  }
+  await index.endUpdate();
+  const times: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t = now();
+    await index.beginUpdate();
+    await index.deleteItems([`c${r}`]);
+    await index.upsertItem({ id: `c${r}`, vector: [], metadata: { path: `f0.md`, text: 'changed ' + r, startLine: 1, endLine: 10 } });
+    await index.endUpdate();
+    times.push(ms(now() - t));
+  }
+  const p50 = pct(times, 50);
+  lines.push(`| baseline: one unsharded vectra LocalIndex, ${items} items, one file's update | p50 ${p50.toFixed(1)} ms | compare |`);
+  return { items, updateP50: p50 };
+}
+
+async function main() {
+  lines.push('| what | measured | target |', '| --- | --- | --- |');
+  results.cold = await coldIndex(quick ? 2000 : 20000);
+  const sizes = quick ? [1000, 10000] : [1000, 10000, 100000, 500000];
+  const upd = [];
+  for (const n of sizes) upd.push(await updateAndQuery(n));
+  results.updates = upd;
+  const base: { items: number; updateP50: number }[] = [];
+  for (const n of quick ? [10000] : [10000, 100000]) base.push(await vectraBaseline(n));
+  results.vectraBaseline = base;
+  const ours = upd.find((u) => Math.abs(u.chunks - base[base.length - 1].items) / base[base.length - 1].items < 0.1);
+  if (ours) lines.push(`| ratio, unsharded vectra ÷ Grounded, one update at ~${base[base.length - 1].items} chunks | ${(base[base.length - 1].updateP50 / ours.updateP50).toFixed(1)}× | |`);
+  const out = path.resolve(__dirname, '../../bench/results/suite.json');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(results, null, 2));
+  console.log(lines.join('\n'));
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+main().catch((err) => {
+  console.error(err);
+  fs.rmSync(work, { recursive: true, force: true });
+  process.exit(1);
+});
