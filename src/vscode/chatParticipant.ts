@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { escapeMarkdown, fencedBlock } from '../core/format/markdownText';
-import { Generator } from '../core/generate/generator';
+import { fitToModel, Generator } from '../core/generate/generator';
 import { buildGroundedPrompt, ChatTurn } from '../core/prompt/buildPrompt';
 import { mergeAdjacentSnippets } from '../core/prompt/mergeSnippets';
 import { approxTokens } from '../core/types';
@@ -106,7 +106,10 @@ async function handle(deps: ChatDeps, request: vscode.ChatRequest, chatContext: 
     renderSnippets(stream, snippets.slice(0, deps.topK()));
     return { metadata };
   }
-  const prompt = buildGroundedPrompt(question, snippets, { maxTokens: generator.maxPromptTokens, countTokens: approxTokens }, historyOf(chatContext));
+  const history = historyOf(chatContext);
+  const budget = { maxTokens: generator.maxPromptTokens, countTokens: approxTokens };
+  const first = buildGroundedPrompt(question, snippets, budget, history);
+  const prompt = await fitToModel(generator, first, (keep) => buildGroundedPrompt(question, first.used.slice(0, keep), budget, history));
   const locations = (prompt.used as WorkspaceResult[]).map(locationOf);
   locations.forEach((l) => stream.reference(l));
   const linker = citationStream(stream, locations);

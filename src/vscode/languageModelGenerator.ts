@@ -8,6 +8,14 @@ export function languageModelGenerator(model: vscode.LanguageModelChat): Generat
     description: `${model.name} (${model.vendor})`,
     // Leave room for the answer; approximate token counts err on the safe side with this margin.
     maxPromptTokens: Math.floor(Math.max(2000, model.maxInputTokens) * 0.75),
+    exactTokens: {
+      limit: Math.floor(model.maxInputTokens * 0.9),
+      async count(prompt) {
+        const parts = [prompt.system, ...prompt.history.map((t) => t.content), prompt.user];
+        const counts = await Promise.all(parts.map((p) => model.countTokens(p)));
+        return counts.reduce((a, b) => a + b, 0);
+      },
+    },
     async generate(prompt: GroundedPrompt, onText: (text: string) => void, signal?: AbortSignal): Promise<void> {
       const source = new vscode.CancellationTokenSource();
       signal?.addEventListener('abort', () => source.cancel(), { once: true });

@@ -52,3 +52,16 @@ test('overlapping and touching snippets of one file merge into one exact range',
   assert.deepEqual(merged.map((m) => [m.path, m.startLine, m.endLine, m.score]), [['g.ts', 1, 2, 9], ['f.ts', 1, 10, 3], ['f.ts', 15, 16, 0.5]]);
   assert.equal(merged[1].text, file.slice(0, 10).join('\n'));
 });
+
+test('a prompt is trimmed, lowest-ranked snippets first, until the model\'s own token count fits', async () => {
+  const { fitToModel } = await import('../../src/core/generate/generator');
+  const snippets = Array.from({ length: 10 }, (_, i) => snip(i + 1, 'word '.repeat(100)));
+  const budget = { maxTokens: 100_000 };
+  const first = buildGroundedPrompt('q', snippets, budget);
+  // A model that counts every character as a token, with room for about three snippets.
+  const generator = { description: 't', maxPromptTokens: 100_000, generate: async () => undefined, exactTokens: { limit: 2000, count: async (p: { system: string; user: string }) => p.system.length + p.user.length } };
+  const fitted = await fitToModel(generator, first, (keep) => buildGroundedPrompt('q', first.used.slice(0, keep), budget));
+  assert.ok(fitted.system.length + fitted.user.length <= 2000);
+  assert.ok(fitted.used.length >= 1 && fitted.used.length < 10);
+  assert.deepEqual(fitted.used, snippets.slice(0, fitted.used.length), 'the best snippets are kept');
+});
