@@ -1,12 +1,6 @@
-import * as fs from 'fs';
-import Mocha from 'mocha';
-import * as path from 'path';
+import { runMochaIn } from './runMocha';
 
 /** Entry point the extension host loads (`extensionTestsPath`): runs every `*.test.js` beside it. */
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
-  for (const f of fs.readdirSync(__dirname).filter((n) => n.endsWith('.test.js')).sort()) mocha.addFile(path.join(__dirname, f));
-  return new Promise((resolve, reject) => {
-    mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} integration test(s) failed.`)) : resolve()));
-  });
+  return runMochaIn(__dirname);
 }

@@ -1,10 +1,6 @@
-export interface RangedText {
-  path: string;
-  startLine: number;
-  endLine: number;
-  title: string;
-  language: string;
-  text: string;
+import { PromptSnippet } from './buildPrompt';
+
+export interface RangedText extends PromptSnippet {
   score: number;
 }
 
