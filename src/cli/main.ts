@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import * as readline from 'readline';
 import { Engine, IndexSummary } from '../core/engine';
 import { formatBytes } from '../core/discovery/walk';
@@ -55,11 +56,12 @@ async function openEngine(args: ParsedArgs, needed: number): Promise<Engine> {
   if (args.positional.length < needed) throw new UsageError('Missing arguments.');
   const folder = args.positional[0];
   const verbose = args.options.has('verbose');
+  const indexDir = stringOption(args, 'index-dir') ?? path.join(folder, '.grounded');
   return Engine.open({
     folder,
-    indexDir: stringOption(args, 'index-dir'),
+    indexDir,
     config: readSharedIndexSettings(folder),
-    embedder: await embedderFromEnvironment(readEnvironment()),
+    embedder: await embedderFromEnvironment(readEnvironment(), indexDir),
     // How often a full run writes what it has so far (a kill loses at most this much work).
     flushEveryFiles: Number(process.env.GROUNDED_FLUSH_EVERY_FILES) || undefined,
     log: (m) => {

@@ -90,6 +90,8 @@ const FLUSH_EVERY_FILES = 5000;
 const FLUSH_EVERY_MS = 10_000;
 /** Files read ahead of the one being chunked: reading is I/O-bound and overlaps with chunking. */
 const READ_AHEAD = 16;
+/** How long a query waits for its own embedding before answering with lexical results only. */
+const QUERY_EMBED_TIMEOUT_MS = 4000;
 /** Longest stretch of indexing work between two turns of the event loop. */
 const YIELD_EVERY_MS = 8;
 const EMBED_BATCH = 64;
@@ -419,10 +421,12 @@ export class Engine {
 
   /** The query's vector, or undefined (lexical results only) when the endpoint fails; the failure is logged. */
   private async queryVector(text: string, signal?: AbortSignal): Promise<number[] | undefined> {
+    // A question must not wait out the endpoint's retry budget: past a few seconds, lexical results go alone.
+    const timeout = AbortSignal.timeout(QUERY_EMBED_TIMEOUT_MS);
     try {
-      return (await this.embedder!.embed([text], signal))[0];
+      return (await this.embedder!.embed([text], signal ? AbortSignal.any([signal, timeout]) : timeout))[0];
     } catch (err) {
-      if ((err as Error).name === 'AbortError') throw err;
+      if (signal?.aborted) throw err;
       this.log(`Dense retrieval unavailable, using lexical results only: ${errorText(err)}`);
       return undefined;
     }

@@ -111,7 +111,7 @@ test('with GROUNDED_EMBED_MODEL and GROUNDED_CHAT_MODEL, index embeds through th
     const beforeAgain = server.counts['/v1/embeddings'];
     const again = await cliAsync(['index', root], env);
     assert.match(again.out, /unchanged 4/);
-    assert.equal(server.counts['/v1/embeddings'], beforeAgain + 1, 're-indexing unchanged files embeds nothing (one probe only)');
+    assert.equal(server.counts['/v1/embeddings'], beforeAgain, 're-indexing unchanged files sends no request (the vector length comes from the index)');
 
     const ask = await cliAsync(['ask', root, 'How do sessions expire?'], env);
     assert.equal(ask.code, 0, ask.err);
@@ -124,6 +124,11 @@ test('with GROUNDED_EMBED_MODEL and GROUNDED_CHAT_MODEL, index embeds through th
       return fs.statSync(p).isFile() ? fs.readFileSync(p, 'utf8') : '';
     })).includes('sk-test-cli-key-123'), 'the key is nowhere in the index');
 
+    const down = await cliAsync(['query', root, 'expire idle sessions', '--json'], { ...env, GROUNDED_BASE_URL: 'http://127.0.0.1:9/v1' });
+    assert.equal(down.code, 0, `with the endpoint down, search still answers (lexically): ${down.err}`);
+    assert.equal(JSON.parse(down.out).results[0].path, 'src/session.ts');
+
+    fs.appendFileSync(path.join(root, 'src/session.ts'), '\n// touched\n');
     const badKey = await cliAsync(['index', root], { ...env, GROUNDED_API_KEY: 'wrong' });
     assert.equal(badKey.code, 1);
     assert.match(badKey.err, /check the API key/);

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { describeEndpointError } from '../generate/endpointErrors';
 import { approxTokens } from '../types';
+import { readIndexIdentity } from '../store/shardedStore';
 import { Embedder, EmbeddingError } from './embedder';
 
 export interface OpenAIEmbedderOptions {
@@ -109,6 +110,17 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
 export async function probeDimensions(embedder: Embedder, signal?: AbortSignal): Promise<Embedder> {
   if (embedder.dimensions === 0) await embedder.embed(['dimension probe'], signal);
   return embedder;
+}
+
+/**
+ * An embedder for an index folder: when the index there was built by this provider and model, its
+ * recorded vector length is used, so the index opens (and lexical search works) even while the
+ * endpoint is down; otherwise the length is configured or probed.
+ */
+export async function embedderForIndex(opts: OpenAIEmbedderOptions, indexDir: string): Promise<Embedder> {
+  const existing = await readIndexIdentity(indexDir);
+  const known = existing && existing.provider === 'openai' && existing.model === opts.model && (!opts.dimensions || opts.dimensions === existing.dimensions) ? existing.dimensions : undefined;
+  return probeDimensions(createOpenAIEmbedder({ ...opts, dimensions: opts.dimensions || known }));
 }
 
 function truncate(text: string, maxChars: number): string {

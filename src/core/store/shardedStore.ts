@@ -351,6 +351,11 @@ function entriesOf(items: IndexItem[]): FileEntry[] {
   }));
 }
 
+/** The identity of the index in `dir`, if there is one. */
+export async function readIndexIdentity(dir: string): Promise<IndexIdentity | undefined> {
+  return (await readMeta(dir))?.identity;
+}
+
 async function readMeta(dir: string): Promise<StoreMeta | undefined> {
   try {
     const meta = JSON.parse(await fs.promises.readFile(path.join(dir, META_FILE), 'utf8')) as StoreMeta;

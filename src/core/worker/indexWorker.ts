@@ -1,6 +1,7 @@
+import * as path from 'path';
 import { parentPort } from 'worker_threads';
 import { Engine } from '../engine';
-import { createOpenAIEmbedder, probeDimensions } from '../embed/openaiEmbedder';
+import { embedderForIndex } from '../embed/openaiEmbedder';
 import { EngineRequest, WorkerMessage } from './protocol';
 
 /**
@@ -20,7 +21,8 @@ const log = (message: string) => post({ kind: 'log', message });
 async function handle(req: EngineRequest): Promise<unknown> {
   if (req.op === 'open') {
     const { embedding, ...options } = req.options;
-    engine = await Engine.open({ ...options, log, embedder: embedding ? await probeDimensions(createOpenAIEmbedder(embedding)) : undefined });
+    const indexDir = options.indexDir ?? path.join(options.folder, '.grounded');
+    engine = await Engine.open({ ...options, log, embedder: embedding ? await embedderForIndex(embedding, indexDir) : undefined });
     return { rebuildReason: engine.rebuildReason, chunks: engine.chunkCount };
   }
   if (!engine) throw new Error('The index is not open.');
