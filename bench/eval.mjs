@@ -1,102 +1,173 @@
 #!/usr/bin/env node
 /**
- * Retrieval quality on ../shared/eval (CoSQA and SWE-QA dev), measured at file level, through the
- * CLI contract (`index`, then `query --batch`), beside a whole-file BM25 baseline computed here.
+ * Retrieval quality on the shared eval sets (CoSQA and SWE-QA dev), measured at file level through the
+ * CLI contract (`index <folder> --index-dir DIR`, then `query <folder> --batch FILE --index-dir DIR --top-k N`),
+ * beside a whole-file BM25 baseline computed in this script on the same files.
  *
- *   npm run build && node bench/eval.mjs [--set cosqa|sweqa|all] [--work DIR] [--top-k 50] [--baseline]
+ *   npm run build && node bench/eval.mjs [--set cosqa|sweqa|all] [--work DIR] [--cli dist/cli.js]
+ *        [--top-k 50] [--out bench/results/eval.json] [--reuse] [--baseline] [--no-baseline]
  *
- * Corpora are written to a scratch folder (default: $TMPDIR/grounded-eval), never into the repository.
- * SWE-QA needs the flask and requests repositories as bare git folders: --flask-git DIR --requests-git DIR.
+ *   --set         which set(s) to run (default all)
+ *   --work DIR    scratch folder for corpora, indexes and query batches (default $TMPDIR/grounded-eval);
+ *                 it must be outside the repository (or in a gitignored folder of it)
+ *   --cli FILE    the CLI to measure (default dist/cli.js)
+ *   --top-k N     chunks asked of the CLI per query, before folding to files (default 50)
+ *   --out FILE    JSON results (default bench/results/eval.json, gitignored); per-query details go to
+ *                 <work>/per-query.json, outside the repository
+ *   --reuse       keep corpora materialised by an earlier run when they match (the index is always rebuilt)
+ *   --baseline    measure only the whole-file BM25 baseline (no CLI needed)
+ *   --no-baseline skip the baseline
+ *   --shared DIR  the eval sets (default ../shared/eval); --flask-git DIR, --requests-git DIR: bare git
+ *                 folders of the SWE-QA repositories (default ../.mirror/<owner>+<name>/repo)
+ *
+ * Metrics (binary relevance, file level): ranked chunks are folded to files at each path's first occurrence,
+ * then recall@10, MRR@10 and nDCG@10 (ideal DCG over min(#gold, 10) gold files), with recall@1 and @5 as extras.
+ * Nothing from the eval sets is written into the repository: corpora live under --work.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { foldToFiles, summarise } from './eval-metrics.mjs';
+import { foldToFiles, scoreQuery, summarise } from './eval-metrics.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..');
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const set = opt('set', 'all');
-const work = path.resolve(opt('work', path.join(os.tmpdir(), 'grounded-eval')));
-const cli = path.resolve(opt('cli', path.join(repo, 'dist/cli.js')));
-const topK = opt('top-k', '50');
-const shared = path.resolve(opt('shared', path.join(repo, '../shared/eval')));
-const out = path.resolve(opt('out', path.join(repo, 'bench/results/eval.json')));
-const gitDirs = {
-  'pallets/flask': opt('flask-git', '/work/.mirror/pallets+flask/repo'),
-  'psf/requests': opt('requests-git', '/work/.mirror/psf+requests/repo'),
+const repoRoot = path.resolve(here, '..');
+
+/** Whole-file BM25 figures published in ../shared/README.md (R@10, MRR@10, nDCG@10), to check the baseline against. */
+const PUBLISHED_BASELINE = {
+  cosqa: { r10: 0.54, mrr10: 0.316, ndcg10: 0.369 },
+  'sweqa-dev': { r10: 0.799, mrr10: 0.567, ndcg10: 0.573 },
 };
 
-const readJsonl = (file) => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+class UsageError extends Error {}
+class CliError extends Error {}
+
+// ---------------------------------------------------------------- arguments
+
+const VALUED = new Set(['set', 'work', 'cli', 'top-k', 'out', 'shared', 'flask-git', 'requests-git']);
+const SWITCHES = new Set(['reuse', 'baseline', 'no-baseline', 'help']);
+
+function parseArgs(argv) {
+  const opts = new Map();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) throw new UsageError(`Unexpected argument ${a}.`);
+    let [name, value] = a.slice(2).split(/=(.*)/s);
+    if (SWITCHES.has(name) && value === undefined) {
+      opts.set(name, true);
+    } else if (VALUED.has(name)) {
+      if (value === undefined) value = argv[++i];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value.`);
+      opts.set(name, value);
+    } else {
+      throw new UsageError(`Unknown option --${name}.`);
+    }
+  }
+  return opts;
+}
+
+const USAGE = `Usage: node bench/eval.mjs [--set cosqa|sweqa|all] [--work DIR] [--cli dist/cli.js] [--top-k 50]
+       [--out bench/results/eval.json] [--reuse] [--baseline | --no-baseline] [--shared DIR]
+       [--flask-git DIR] [--requests-git DIR]`;
+
+// ---------------------------------------------------------------- eval data
+
+const readJsonl = (file) =>
+  fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l, i) => {
+      try {
+        return JSON.parse(l);
+      } catch {
+        throw new Error(`${file} line ${i + 1} is not JSON.`);
+      }
+    });
+
+/** qrels.tsv: `qid<TAB>path<TAB>relevance`; relevance 0 lines are not gold. */
 function readQrels(file) {
   const gold = new Map();
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    const [qid, p, rel] = line.split('\t');
-    if (!qid || rel?.trim() === '0') continue;
+    const [qid, p, rel] = line.replace(/\r$/, '').split('\t');
+    if (!qid || !p || (rel !== undefined && Number(rel) <= 0)) continue;
     if (!gold.has(qid)) gold.set(qid, new Set());
     gold.get(qid).add(p);
   }
   return gold;
 }
 
-function materialiseCosqa() {
-  const dir = path.join(work, 'cosqa');
-  if (fs.existsSync(path.join(dir, '.complete'))) return dir;
+// ---------------------------------------------------------------- corpora
+
+function isInside(child, parent) {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** The scratch folder must not put eval data where git would pick it up. */
+function checkWorkDir(work) {
+  if (!isInside(work, repoRoot)) return;
+  const r = spawnSync('git', ['-C', repoRoot, 'check-ignore', '-q', path.relative(repoRoot, path.join(work, 'x'))]);
+  if (r.status !== 0) throw new UsageError(`--work ${work} is inside the repository and not gitignored; use a folder outside it.`);
+}
+
+/** Write a corpus unless --reuse finds one with the same stamp. Stamps live beside the corpus, not in it. */
+function materialise(ctx, name, stamp, write) {
+  const dir = path.join(ctx.work, 'corpora', name);
+  const stampFile = path.join(ctx.work, 'corpora', `${name}.stamp`);
+  if (ctx.reuse && fs.existsSync(dir) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp) {
+    return { dir, reused: true, seconds: 0 };
+  }
+  const t = performance.now();
+  fs.rmSync(stampFile, { force: true });
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  for (const { docid, text } of readJsonl(path.join(shared, 'cosqa/corpus.jsonl'))) fs.writeFileSync(path.join(dir, `${docid}.py`), text + '\n');
-  fs.writeFileSync(path.join(dir, '.complete'), '');
-  return dir;
+  write(dir);
+  fs.writeFileSync(stampFile, stamp);
+  return { dir, reused: false, seconds: (performance.now() - t) / 1000 };
 }
 
-function materialiseRepo(name, commit) {
-  const dir = path.join(work, `${name.replace('/', '__')}@${commit}`);
-  if (fs.existsSync(path.join(dir, '.complete'))) return dir;
-  const gitDir = gitDirs[name];
-  if (!gitDir || !fs.existsSync(gitDir)) throw new Error(`SWE-QA needs ${name} as a git folder: pass --${name.split('/')[1]}-git DIR`);
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  const tar = execFileSync('git', ['--git-dir', gitDir, 'archive', commit], { maxBuffer: 1 << 30 });
-  execFileSync('tar', ['-x', '-C', dir], { input: tar });
-  fs.writeFileSync(path.join(dir, '.complete'), '');
-  return dir;
+function materialiseCosqa(ctx, corpusFile) {
+  const st = fs.statSync(corpusFile);
+  const stamp = JSON.stringify({ corpus: corpusFile, size: st.size, mtime: st.mtimeMs });
+  return materialise(ctx, 'cosqa', stamp, (dir) => {
+    for (const { docid, text } of readJsonl(corpusFile)) {
+      if (!/^[\w.-]+$/.test(String(docid))) throw new Error(`CoSQA docid ${JSON.stringify(docid)} is not usable as a file name.`);
+      fs.writeFileSync(path.join(dir, `${docid}.py`), text.endsWith('\n') ? text : text + '\n');
+    }
+  });
 }
 
-function runCli(cliArgs) {
-  const r = spawnSync(process.execPath, [cli, ...cliArgs], { encoding: 'utf8', maxBuffer: 1 << 30 });
-  if (r.status !== 0) throw new Error(`grounded ${cliArgs[0]} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
+function gitDirFor(ctx, repo) {
+  const [owner, name] = repo.split('/');
+  const override = ctx.opts.get(`${name}-git`);
+  return path.resolve(override ?? path.join(repoRoot, '..', '.mirror', `${owner}+${name}`, 'repo'));
 }
 
-/** Index a folder from scratch with the CLI and run its queries as one batch. */
-function evaluateFolder(folder, queries) {
-  const indexDir = path.join(work, 'indexes', path.basename(folder));
-  fs.rmSync(indexDir, { recursive: true, force: true });
-  let t = Date.now();
-  runCli(['index', folder, '--index-dir', indexDir]);
-  const indexSeconds = (Date.now() - t) / 1000;
-  const batch = path.join(work, `${path.basename(folder)}.queries.jsonl`);
-  fs.writeFileSync(batch, queries.map((q) => JSON.stringify({ id: q.qid, text: q.text })).join('\n') + '\n');
-  t = Date.now();
-  const lines = runCli(['query', folder, '--batch', batch, '--index-dir', indexDir, '--top-k', topK, '--no-update']).trim().split('\n');
-  const queryMs = (Date.now() - t) / Math.max(1, queries.length);
-  const ranked = new Map(lines.map((l) => JSON.parse(l)).map((r) => [r.id, foldToFiles(r.results)]));
-  return { ranked, indexSeconds, queryMs };
+function materialiseRepo(ctx, repo, commit) {
+  const gitDir = gitDirFor(ctx, repo);
+  if (!fs.existsSync(gitDir)) {
+    throw new UsageError(`SWE-QA needs ${repo} as a bare git folder; none at ${gitDir} (pass --${repo.split('/')[1]}-git DIR).`);
+  }
+  const verify = spawnSync('git', ['--git-dir', gitDir, 'rev-parse', '--verify', '--quiet', `${commit}^{commit}`], { encoding: 'utf8' });
+  if (verify.status !== 0) throw new UsageError(`Commit ${commit} of ${repo} is not in ${gitDir}.`);
+  const full = verify.stdout.trim();
+  return materialise(ctx, `${repo.replace('/', '__')}@${commit}`, JSON.stringify({ repo, commit: full }), (dir) => {
+    const tar = execFileSync('git', ['--git-dir', gitDir, 'archive', full], { maxBuffer: 1 << 30 });
+    execFileSync('tar', ['-x', '-C', dir], { input: tar, maxBuffer: 1 << 30 });
+  });
 }
 
-// --- whole-file BM25 baseline (each file one document, lowercase alphanumeric runs) ---
+/** Every file under root, relative with `/`, in a stable order. */
 function listFiles(root) {
   const out = [];
   const walk = (rel) => {
-    for (const e of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
+    const entries = fs.readdirSync(rel ? path.join(root, rel) : root, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
       const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.name === '.git' || e.name === '.complete') continue;
       if (e.isDirectory()) walk(r);
       else if (e.isFile()) out.push(r);
     }
@@ -104,78 +175,349 @@ function listFiles(root) {
   walk('');
   return out;
 }
-function baseline(folder, queries) {
-  const tok = (s) => s.toLowerCase().match(/[a-z0-9]+/g) ?? [];
-  const docs = listFiles(folder).map((p) => {
-    const buf = fs.readFileSync(path.join(folder, p));
-    const tf = new Map();
-    const toks = buf.includes(0) ? [] : tok(buf.toString('utf8'));
-    for (const t of toks) tf.set(t, (tf.get(t) ?? 0) + 1);
-    return { p, tf, len: toks.length };
-  });
-  const df = new Map();
-  for (const d of docs) for (const t of d.tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);
-  const avgdl = docs.reduce((s, d) => s + d.len, 0) / docs.length;
-  const N = docs.length;
+
+// ---------------------------------------------------------------- the CLI
+
+function cliFailure(what, cliArgs, r) {
+  const how = r.error ? r.error.message : r.signal ? `killed by ${r.signal}` : `exit code ${r.status}`;
+  const stderr = (r.stderr ?? '').trim().split('\n').slice(-30).join('\n');
+  return new CliError(
+    `${what} failed (${how}).\n  command: node ${[path.relative(process.cwd(), r.cli) || r.cli, ...cliArgs].join(' ')}` +
+      (stderr ? `\n  stderr:\n${stderr.replace(/^/gm, '    ')}` : ''),
+  );
+}
+
+function runCli(ctx, what, cliArgs) {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, [ctx.cli, ...cliArgs], { encoding: 'utf8', maxBuffer: 1 << 30, env: process.env });
+  const seconds = (performance.now() - t) / 1000;
+  if (r.error || r.status !== 0) throw cliFailure(what, cliArgs, { ...r, cli: ctx.cli });
+  return { stdout: r.stdout, stderr: r.stderr, seconds };
+}
+
+/** Index `folder` into a fresh index dir with the CLI, then ask every query in one batch. */
+function evaluateWithCli(ctx, name, folder, queries) {
+  const indexDir = path.join(ctx.work, 'indexes', name);
+  fs.rmSync(indexDir, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(indexDir), { recursive: true });
+  const index = runCli(ctx, `grounded index (${name})`, ['index', folder, '--index-dir', indexDir]);
+  const m = /Indexed (\d+) files into (\d+) chunks/.exec(index.stdout);
+  const failed = /failed (\d+)/.exec(index.stdout);
+
+  const batchFile = path.join(ctx.work, 'batches', `${name}.jsonl`);
+  fs.mkdirSync(path.dirname(batchFile), { recursive: true });
+  fs.writeFileSync(batchFile, queries.map((q) => JSON.stringify({ id: q.qid, text: q.text })).join('\n') + '\n');
+  const queryArgs = ['query', folder, '--batch', batchFile, '--index-dir', indexDir, '--top-k', String(ctx.topK)];
+  // The index was just built: skip the CLI's freshness scan when it offers that, so the timing is the queries'.
+  if (ctx.cliHasNoUpdate) queryArgs.push('--no-update');
+  const query = runCli(ctx, `grounded query --batch (${name})`, queryArgs);
+
   const ranked = new Map();
+  const known = new Set(listFiles(folder));
+  let unknownPaths = 0;
+  query.stdout.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    let r;
+    try {
+      r = JSON.parse(line);
+    } catch {
+      throw new CliError(`grounded query --batch (${name}): output line ${i + 1} is not JSON: ${line.slice(0, 200)}`);
+    }
+    if (!Array.isArray(r.results)) throw new CliError(`grounded query --batch (${name}): output line ${i + 1} has no "results" array.`);
+    const files = foldToFiles(r.results.map((x) => String(x.path).replace(/\\/g, '/').replace(/^\.\//, '')));
+    unknownPaths += files.filter((p) => !known.has(p)).length;
+    ranked.set(String(r.id), files);
+  });
+  const missing = queries.filter((q) => !ranked.has(q.qid));
+  if (missing.length) {
+    throw new CliError(`grounded query --batch (${name}) answered ${ranked.size} of ${queries.length} queries (no line for ${missing[0].qid}${missing.length > 1 ? ` and ${missing.length - 1} more` : ''}).`);
+  }
+  if (unknownPaths) console.error(`warning: ${name}: ${unknownPaths} result paths are not files of the corpus folder (paths must be relative to it, with /).`);
+  return {
+    ranked,
+    indexSeconds: index.seconds,
+    querySeconds: query.seconds,
+    indexed: m ? { files: Number(m[1]), chunks: Number(m[2]), failed: failed ? Number(failed[1]) : 0 } : undefined,
+  };
+}
+
+// ---------------------------------------------------------------- whole-file BM25 baseline
+
+const K1 = 1.2;
+const B = 0.75;
+/** The baseline's tokenizer: lowercase, then runs of ASCII letters and digits. */
+const tokenize = (s) => s.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Each text file of the folder is one document (files with a NUL byte or invalid UTF-8 are not documents).
+ * Score = Σ over query tokens (with repeats) of idf·tf·(k1+1)/(tf + k1·(1 − b + b·len/avglen)),
+ * idf = ln(1 + (N − df + 0.5)/(df + 0.5)). Ties go to the lexically smaller path.
+ */
+function baseline(folder, queries, depth = 10) {
+  const t0 = performance.now();
+  const paths = [];
+  const lengths = [];
+  const postings = new Map(); // term → [docIndex, tf, docIndex, tf, …]
+  for (const p of listFiles(folder)) {
+    const buf = fs.readFileSync(path.join(folder, p));
+    if (buf.includes(0)) continue;
+    let text;
+    try {
+      text = utf8.decode(buf);
+    } catch {
+      continue;
+    }
+    const doc = paths.length;
+    paths.push(p);
+    const toks = tokenize(text);
+    lengths.push(toks.length);
+    const tf = new Map();
+    for (const t of toks) tf.set(t, (tf.get(t) ?? 0) + 1);
+    for (const [t, f] of tf) {
+      let list = postings.get(t);
+      if (!list) postings.set(t, (list = []));
+      list.push(doc, f);
+    }
+  }
+  const N = paths.length;
+  const avglen = lengths.reduce((a, b) => a + b, 0) / Math.max(1, N);
+  const norm = lengths.map((len) => K1 * (1 - B + (B * len) / (avglen || 1)));
+  const indexSeconds = (performance.now() - t0) / 1000;
+
+  const t1 = performance.now();
+  const ranked = new Map();
+  const scores = new Float64Array(N);
   for (const q of queries) {
-    const terms = [...new Set(tok(q.text))];
-    const scored = docs.map((d) => {
-      let s = 0;
-      for (const t of terms) {
-        const f = d.tf.get(t);
-        if (!f) continue;
-        const n = df.get(t);
-        s += Math.log(1 + (N - n + 0.5) / (n + 0.5)) * ((f * 2.2) / (f + 1.2 * (0.25 + (0.75 * d.len) / avgdl)));
+    scores.fill(0);
+    const touched = new Set();
+    for (const t of tokenize(q.text)) {
+      const list = postings.get(t);
+      if (!list) continue;
+      const df = list.length / 2;
+      const idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
+      for (let i = 0; i < list.length; i += 2) {
+        const d = list[i];
+        const f = list[i + 1];
+        scores[d] += (idf * f * (K1 + 1)) / (f + norm[d]);
+        touched.add(d);
       }
-      return { p: d.p, s };
-    });
-    ranked.set(q.qid, scored.filter((x) => x.s > 0).sort((a, b) => b.s - a.s).slice(0, 10).map((x) => x.p));
+    }
+    const top = [...touched]
+      .filter((d) => scores[d] > 0)
+      .sort((a, b) => scores[b] - scores[a] || (paths[a] < paths[b] ? -1 : 1))
+      .slice(0, depth)
+      .map((d) => paths[d]);
+    ranked.set(q.qid, top);
   }
-  return ranked;
+  return { ranked, indexSeconds, querySeconds: (performance.now() - t1) / 1000, documents: N };
 }
 
-function score(queries, gold, ranked) {
-  return summarise(queries.map((q) => ({ ranked: ranked.get(q.qid) ?? [], gold: gold.get(q.qid) ?? new Set() })));
+// ---------------------------------------------------------------- one set
+
+/**
+ * Run one corpus folder (the CLI and/or the baseline) for its queries. Returns per-system results:
+ * { ranked, indexSeconds, querySeconds, indexed? }.
+ */
+function runFolder(ctx, name, folder, queries) {
+  const out = {};
+  if (ctx.withCli) {
+    process.stderr.write(`${name}: indexing and querying with the CLI (${queries.length} queries)…\n`);
+    out.grounded = evaluateWithCli(ctx, name, folder, queries);
+  }
+  if (ctx.withBaseline) out.baseline = baseline(folder, queries);
+  return out;
 }
 
-const rows = [];
-const fmt = (x) => x.toFixed(3);
-function report(name, queries, gold, folderRuns) {
-  const ranked = new Map(folderRuns.flatMap((r) => [...r.ranked]));
-  const s = score(queries, gold, ranked);
-  const base = score(queries, gold, new Map(folderRuns.flatMap((r) => [...r.baseline])));
-  const indexSeconds = folderRuns.reduce((a, r) => a + r.indexSeconds, 0);
-  const queryMs = folderRuns.reduce((a, r) => a + r.queryMs * r.n, 0) / queries.length;
-  rows.push({ set: name, grounded: s, baseline: base, indexSeconds, queryMs });
+/** Summary rows for a group of queries answered by one or more folder runs. */
+function rowsFor(ctx, setName, queries, gold, runs) {
+  const rows = [];
+  for (const system of ['grounded', 'baseline']) {
+    const parts = runs.map((r) => r[system]).filter(Boolean);
+    if (parts.length === 0) continue;
+    const ranked = new Map(parts.flatMap((p) => [...p.ranked]));
+    const s = summarise(queries.map((q) => ({ ranked: ranked.get(q.qid) ?? [], gold: gold.get(q.qid) })));
+    const indexSeconds = parts.reduce((a, p) => a + p.indexSeconds, 0);
+    const querySeconds = parts.reduce((a, p) => a + p.querySeconds, 0);
+    const row = { set: setName, system, ...s, indexSeconds, queryMsPerQuery: (querySeconds * 1000) / Math.max(1, queries.length) };
+    if (system === 'grounded') {
+      const idx = parts.map((p) => p.indexed).filter(Boolean);
+      if (idx.length === parts.length) row.indexed = idx.reduce((a, x) => ({ files: a.files + x.files, chunks: a.chunks + x.chunks, failed: a.failed + x.failed }), { files: 0, chunks: 0, failed: 0 });
+    } else {
+      row.documents = parts.reduce((a, p) => a + p.documents, 0);
+    }
+    rows.push(row);
+    for (const q of queries) {
+      const r = ranked.get(q.qid) ?? [];
+      ctx.perQuery.push({ set: setName, system, qid: q.qid, gold: [...gold.get(q.qid)], top10: r.slice(0, 10), ...scoreQuery(r, gold.get(q.qid)) });
+    }
+  }
+  return rows;
 }
 
-if (set === 'cosqa' || set === 'all') {
-  const folder = materialiseCosqa();
-  const queries = readJsonl(path.join(shared, 'cosqa/queries.jsonl'));
-  // CoSQA's qrels name functions by docid; each was written to <docid>.py.
-  const gold = new Map([...readQrels(path.join(shared, 'cosqa/qrels.tsv'))].map(([q, ids]) => [q, new Set([...ids].map((id) => `${id}.py`))]));
-  const run = evaluateFolder(folder, queries);
-  report('cosqa', queries, gold, [{ ...run, baseline: baseline(folder, queries), n: queries.length }]);
+/** Queries with no gold cannot be scored; say so rather than count them as misses. */
+function withGold(setName, queries, gold) {
+  const kept = queries.filter((q) => gold.get(q.qid)?.size);
+  if (kept.length < queries.length) console.error(`warning: ${setName}: ${queries.length - kept.length} queries have no qrels and are left out.`);
+  return kept;
 }
-if (set === 'sweqa' || set === 'all') {
-  const queries = readJsonl(path.join(shared, 'sweqa-dev/queries.jsonl'));
-  const gold = readQrels(path.join(shared, 'sweqa-dev/qrels.tsv'));
+
+function runCosqa(ctx) {
+  const dir = path.join(ctx.shared, 'cosqa');
+  const gold = cosqaGold(dir);
+  const queries = withGold('cosqa', readJsonl(path.join(dir, 'queries.jsonl')).map((q) => ({ qid: String(q.qid), text: q.text })), gold);
+  const corpus = materialiseCosqa(ctx, path.join(dir, 'corpus.jsonl'));
+  ctx.corpora.cosqa = corpus;
+  const run = runFolder(ctx, 'cosqa', corpus.dir, queries);
+  return rowsFor(ctx, 'cosqa', queries, gold, [run]);
+}
+
+/** CoSQA's qrels name functions by docid; each function is written to <docid>.py. */
+function cosqaGold(dir) {
+  return new Map([...readQrels(path.join(dir, 'qrels.tsv'))].map(([q, ids]) => [q, new Set([...ids].map((id) => `${id}.py`))]));
+}
+
+function runSweqa(ctx) {
+  const dir = path.join(ctx.shared, 'sweqa-dev');
+  const gold = readQrels(path.join(dir, 'qrels.tsv'));
+  const queries = withGold('sweqa-dev', readJsonl(path.join(dir, 'queries.jsonl')).map((q) => ({ ...q, qid: String(q.qid) })), gold);
+  // Route each query to its repository's folder (repository and commit from the query itself).
+  const groups = new Map();
+  for (const q of queries) {
+    if (!q.repo || !q.commit) throw new Error(`SWE-QA query ${q.qid} has no repo or commit.`);
+    const key = `${q.repo}@${q.commit}`;
+    if (!groups.has(key)) groups.set(key, { repo: q.repo, commit: q.commit, queries: [] });
+    groups.get(key).queries.push(q);
+  }
+  const rows = [];
   const runs = [];
-  for (const repoName of [...new Set(queries.map((q) => q.repo))]) {
-    const mine = queries.filter((q) => q.repo === repoName);
-    const folder = materialiseRepo(repoName, mine[0].commit);
-    const run = { ...evaluateFolder(folder, mine), baseline: baseline(folder, mine), n: mine.length };
-    report(`sweqa ${repoName}`, mine, gold, [run]);
+  for (const g of groups.values()) {
+    const corpus = materialiseRepo(ctx, g.repo, g.commit);
+    const name = `${g.repo.replace('/', '__')}@${g.commit}`;
+    ctx.corpora[name] = corpus;
+    const run = runFolder(ctx, name, corpus.dir, g.queries);
     runs.push(run);
+    rows.push(...rowsFor(ctx, `sweqa-dev ${g.repo}`, g.queries, gold, [run]));
   }
-  report('sweqa-dev (all)', queries, gold, runs);
+  return [...rowsFor(ctx, 'sweqa-dev', queries, gold, runs), ...rows];
 }
 
-console.log('| set | queries | R@10 | MRR@10 | nDCG@10 | baseline R@10 | baseline MRR@10 | baseline nDCG@10 | index s | query ms/q |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-for (const r of rows) {
-  console.log(`| ${r.set} | ${r.grounded.queries} | ${fmt(r.grounded.r10)} | ${fmt(r.grounded.mrr10)} | ${fmt(r.grounded.ndcg10)} | ${fmt(r.baseline.r10)} | ${fmt(r.baseline.mrr10)} | ${fmt(r.baseline.ndcg10)} | ${r.indexSeconds.toFixed(1)} | ${r.queryMs.toFixed(1)} |`);
+// ---------------------------------------------------------------- report
+
+const f3 = (x) => x.toFixed(3);
+const signed = (x) => (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(3);
+
+function label(row) {
+  return row.system === 'baseline' ? `${row.set} · BM25 whole-file baseline` : row.set;
 }
-fs.mkdirSync(path.dirname(out), { recursive: true });
-fs.writeFileSync(out, JSON.stringify({ when: new Date().toISOString(), node: process.version, topK: Number(topK), rows }, null, 2));
+
+function printReport(rows, comparison) {
+  const lines = [];
+  lines.push('| set | queries | R@10 | MRR@10 | nDCG@10 | index s | query ms/q |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of rows) {
+    lines.push(`| ${label(r)} | ${r.queries} | ${f3(r.r10)} | ${f3(r.mrr10)} | ${f3(r.ndcg10)} | ${r.indexSeconds.toFixed(1)} | ${r.queryMsPerQuery.toFixed(1)} |`);
+  }
+  lines.push('', '| set | R@1 | R@5 |', '| --- | --- | --- |');
+  for (const r of rows) lines.push(`| ${label(r)} | ${f3(r.r1)} | ${f3(r.r5)} |`);
+  if (comparison.length) {
+    lines.push('', 'Baseline here vs the figures in shared/README.md (R@10 / MRR@10 / nDCG@10):', '');
+    lines.push('| set | here | published | difference |', '| --- | --- | --- | --- |');
+    for (const c of comparison) {
+      lines.push(
+        `| ${c.set} | ${f3(c.here.r10)} / ${f3(c.here.mrr10)} / ${f3(c.here.ndcg10)} | ${f3(c.published.r10)} / ${f3(c.published.mrr10)} / ${f3(c.published.ndcg10)} | ${signed(c.diff.r10)} / ${signed(c.diff.mrr10)} / ${signed(c.diff.ndcg10)} |`,
+      );
+    }
+  }
+  console.log(lines.join('\n'));
+}
+
+// ---------------------------------------------------------------- main
+
+function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (opts.get('help')) {
+    console.log(USAGE);
+    return 0;
+  }
+  let set = opts.get('set') ?? 'all';
+  if (set === 'sweqa-dev') set = 'sweqa';
+  if (!['cosqa', 'sweqa', 'all'].includes(set)) throw new UsageError(`--set must be cosqa, sweqa or all, not ${set}.`);
+  const topK = Number(opts.get('top-k') ?? 50);
+  if (!Number.isInteger(topK) || topK < 10) throw new UsageError('--top-k must be an integer of at least 10 (metrics are @10).');
+  if (opts.get('baseline') && opts.get('no-baseline')) throw new UsageError('--baseline and --no-baseline exclude each other.');
+
+  const ctx = {
+    opts,
+    topK,
+    work: path.resolve(opts.get('work') ?? path.join(os.tmpdir(), 'grounded-eval')),
+    cli: path.resolve(opts.get('cli') ?? path.join(repoRoot, 'dist', 'cli.js')),
+    shared: path.resolve(opts.get('shared') ?? path.join(repoRoot, '..', 'shared', 'eval')),
+    out: path.resolve(opts.get('out') ?? path.join(repoRoot, 'bench', 'results', 'eval.json')),
+    reuse: Boolean(opts.get('reuse')),
+    withCli: !opts.get('baseline'),
+    withBaseline: !opts.get('no-baseline'),
+    corpora: {},
+    perQuery: [],
+  };
+  checkWorkDir(ctx.work);
+  if (!fs.existsSync(ctx.shared)) throw new UsageError(`No eval sets at ${ctx.shared} (pass --shared DIR).`);
+  if (ctx.withCli) {
+    if (!fs.existsSync(ctx.cli)) {
+      throw new CliError(`The CLI ${ctx.cli} does not exist: run \`npm run build\` first, pass --cli FILE, or measure only the baseline with --baseline.`);
+    }
+    const help = spawnSync(process.execPath, [ctx.cli, '--help'], { encoding: 'utf8' });
+    ctx.cliHasNoUpdate = `${help.stdout}${help.stderr}`.includes('--no-update');
+  }
+  fs.mkdirSync(ctx.work, { recursive: true });
+
+  const rows = [];
+  if (set === 'cosqa' || set === 'all') rows.push(...runCosqa(ctx));
+  if (set === 'sweqa' || set === 'all') rows.push(...runSweqa(ctx));
+
+  const comparison = rows
+    .filter((r) => r.system === 'baseline' && PUBLISHED_BASELINE[r.set])
+    .map((r) => {
+      const published = PUBLISHED_BASELINE[r.set];
+      const here = { r10: r.r10, mrr10: r.mrr10, ndcg10: r.ndcg10 };
+      return { set: r.set, here, published, diff: Object.fromEntries(Object.keys(published).map((k) => [k, here[k] - published[k]])) };
+    });
+  printReport(rows, comparison);
+
+  const embedModel = process.env.GROUNDED_EMBED_MODEL;
+  const result = {
+    when: new Date().toISOString(),
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}, ${os.cpus().length} cores`,
+    cli: ctx.withCli ? path.relative(repoRoot, ctx.cli) || ctx.cli : null,
+    retrieval: ctx.withCli ? (embedModel ? `hybrid (GROUNDED_EMBED_MODEL=${embedModel})` : 'lexical') : null,
+    topK,
+    work: ctx.work,
+    corpora: Object.fromEntries(Object.entries(ctx.corpora).map(([k, c]) => [k, { reused: c.reused, materialiseSeconds: c.seconds }])),
+    metrics: 'file level, binary relevance: chunks folded to files at first occurrence; R@k, MRR@10, nDCG@10 (ideal over min(#gold, 10))',
+    baseline: 'whole-file BM25 over text files, tokens = lowercase [a-z0-9]+ runs, k1=1.2, b=0.75, idf=ln(1+(N-df+0.5)/(df+0.5)), query tokens with repeats',
+    rows,
+    baselineVsPublished: comparison,
+    perQuery: path.join(ctx.work, 'per-query.json'),
+  };
+  fs.mkdirSync(path.dirname(ctx.out), { recursive: true });
+  fs.writeFileSync(ctx.out, JSON.stringify(result, null, 2) + '\n');
+  fs.writeFileSync(result.perQuery, JSON.stringify(ctx.perQuery) + '\n');
+  console.error(`\nResults: ${path.relative(process.cwd(), ctx.out) || ctx.out}; per query: ${result.perQuery}`);
+  return 0;
+}
+
+try {
+  process.exitCode = main();
+} catch (err) {
+  if (err instanceof UsageError) {
+    console.error(`eval: ${err.message}\n${USAGE}`);
+    process.exitCode = 2;
+  } else if (err instanceof CliError) {
+    console.error(`eval: ${err.message}`);
+    process.exitCode = 1;
+  } else {
+    console.error(`eval: ${err instanceof Error ? err.stack : String(err)}`);
+    process.exitCode = 1;
+  }
+}

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { WorkspaceIndex } from './workspaceIndex';
 
 const DEBOUNCE_MS = 300;
+const NEVER_INDEXED = /\/(node_modules|\.git|\.hg|\.svn|\.grounded)(\/|$)/;
 
 /**
  * Keeps the index current: a save re-indexes that file only, and the file watcher covers files
@@ -36,6 +37,9 @@ export class IndexTriggers implements vscode.Disposable {
     if (!folder || !folder.currentSettings.indexOnSave) return;
     // The index's own files live inside the folder when index.location says so.
     if (uri.fsPath.startsWith(folder.indexDir)) return;
+    // An `npm install` or a checkout fires thousands of events in folders that are never indexed;
+    // they are dropped here instead of each costing a message to the worker.
+    if (NEVER_INDEXED.test(uri.path)) return;
     this.schedule(uri, kind);
   }
 
