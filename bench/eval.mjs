@@ -182,7 +182,7 @@ function cliFailure(what, cliArgs, r) {
   const how = r.error ? r.error.message : r.signal ? `killed by ${r.signal}` : `exit code ${r.status}`;
   const stderr = (r.stderr ?? '').trim().split('\n').slice(-30).join('\n');
   return new CliError(
-    `${what} failed (${how}).\n  command: node ${[path.relative(process.cwd(), r.cli) || r.cli, ...cliArgs].join(' ')}` +
+    `${what} failed (${how}).\n  command: node ${[r.cli, ...cliArgs].join(' ')}` +
       (stderr ? `\n  stderr:\n${stderr.replace(/^/gm, '    ')}` : ''),
   );
 }
@@ -213,7 +213,12 @@ function evaluateWithCli(ctx, name, folder, queries) {
   const query = runCli(ctx, `grounded query --batch (${name})`, queryArgs);
 
   const ranked = new Map();
-  const known = new Set(listFiles(folder));
+  // Result paths must name files of the folder (the CLI may follow symbolic links, so check on disk).
+  const isFile = new Map();
+  const known = (p) => {
+    if (!isFile.has(p)) isFile.set(p, !path.isAbsolute(p) && !p.split('/').includes('..') && fs.statSync(path.join(folder, p), { throwIfNoEntry: false })?.isFile() === true);
+    return isFile.get(p);
+  };
   let unknownPaths = 0;
   query.stdout.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
@@ -225,7 +230,7 @@ function evaluateWithCli(ctx, name, folder, queries) {
     }
     if (!Array.isArray(r.results)) throw new CliError(`grounded query --batch (${name}): output line ${i + 1} has no "results" array.`);
     const files = foldToFiles(r.results.map((x) => String(x.path).replace(/\\/g, '/').replace(/^\.\//, '')));
-    unknownPaths += files.filter((p) => !known.has(p)).length;
+    unknownPaths += files.filter((p) => !known(p)).length;
     ranked.set(String(r.id), files);
   });
   const missing = queries.filter((q) => !ranked.has(q.qid));
@@ -503,7 +508,7 @@ function main() {
   fs.mkdirSync(path.dirname(ctx.out), { recursive: true });
   fs.writeFileSync(ctx.out, JSON.stringify(result, null, 2) + '\n');
   fs.writeFileSync(result.perQuery, JSON.stringify(ctx.perQuery) + '\n');
-  console.error(`\nResults: ${path.relative(process.cwd(), ctx.out) || ctx.out}; per query: ${result.perQuery}`);
+  console.error(`\nResults: ${ctx.out}; per query: ${result.perQuery}`);
   return 0;
 }
 
