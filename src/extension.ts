@@ -9,6 +9,7 @@ import { onApiKeyChanged, readApiKey } from './vscode/secrets';
 import { readSettings, RESTRICTED_SETTINGS } from './vscode/settings';
 import { createStatusBar } from './vscode/statusBar';
 import { statusMarkdown } from './vscode/statusReport';
+import { FolderIndex } from './vscode/folderIndex';
 import { WorkspaceIndex } from './vscode/workspaceIndex';
 
 /**
@@ -48,15 +49,23 @@ export function activate(context: vscode.ExtensionContext): GroundedApi | undefi
   const flushPending = () => triggers.flush();
 
   let indexing: Promise<void> = Promise.resolve();
-  const reconcileAll = () => {
-    indexing = Promise.all(index.syncFolders().map((f) => f.reconcile().then(undefined, (err) => log.error(`Indexing ${f.folder.name} failed: ${err instanceof Error ? err.message : err}`)))).then(() => undefined);
+  /**
+   * Folders are indexed one after another, not at once: each runs in its own worker, and a multi-root
+   * workspace must not take every core of the machine from the editor.
+   */
+  const reconcileInTurn = (folders: FolderIndex[]) => {
+    const previous = indexing;
+    indexing = previous.then(async () => {
+      for (const f of folders) await f.reconcile().catch((err) => log.error(`Indexing ${f.folder.name} failed: ${err instanceof Error ? err.message : err}`));
+    });
     return indexing;
   };
+  const reconcileAll = () => reconcileInTurn(index.syncFolders());
   /** Applies changed settings (or a new API key, with force); folders whose engine changed are reconciled again. */
   const restart = async (force = false) => {
     const changed = [];
     for (const f of index.all) if (await f.applySettings(readSettings(f.folder), force)) changed.push(f);
-    indexing = Promise.all(changed.map((f) => f.reconcile().then(undefined, (err) => log.error(`Indexing ${f.folder.name} failed: ${err instanceof Error ? err.message : err}`)))).then(() => undefined);
+    void reconcileInTurn(changed);
     statusBar?.render();
   };
 
