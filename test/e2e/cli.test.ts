@@ -3,6 +3,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { test } from 'node:test';
+import { CHUNKER_VERSION } from '../../src/core/chunk/chunkFile';
 import { FIXTURES, REPO_ROOT, tempDir, writeTree } from '../unit/helpers';
 
 const CLI = path.join(REPO_ROOT, 'dist/cli.js');
@@ -157,7 +158,7 @@ test('the CLI applies the indexing settings a team shares in .vscode/settings.js
   });
   assert.equal(cli(['index', root]).code, 0);
   const s = JSON.parse(cli(['status', root, '--json']).out);
-  assert.equal(s.identity.chunkerVersion, 1200, 'chunk size from the shared settings is part of the identity');
+  assert.equal(s.identity.chunkerVersion, CHUNKER_VERSION * 1000 + 200, 'chunk size from the shared settings is part of the identity');
   const q = JSON.parse(cli(['query', root, 'MSI package windows', '--json']).out);
   assert.ok(q.results.every((r: { path: string }) => !r.path.startsWith('docs/')), 'docs/ excluded');
 });

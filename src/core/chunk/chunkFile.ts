@@ -7,7 +7,7 @@ import { chunkProse, proseLanguageForPath } from './markdownChunker';
  * Bump when any chunker's output changes: the version is part of the index identity, so an index
  * chunked by an older version is rebuilt instead of holding chunks of two shapes.
  */
-export const CHUNKER_VERSION = 1;
+export const CHUNKER_VERSION = 2;
 
 export type CodeChunkFn = (path: string, text: string, lang: LanguageInfo, opts: ChunkOptions) => Promise<Chunk[]>;
 
