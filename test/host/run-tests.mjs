@@ -6,7 +6,13 @@
 //
 // node test/host/run-tests.mjs --ext <extRoot> --tests <extRoot>/out/test/integration/index.js --workspace <dir>
 //   [--host-dir .vscode-test/cs] [--port N] [--timeout S] [--screenshot out.png] [--preinstall <dir>[,<dir>]]
-//   [--enable-proposed-api <id>] [--settings <json>] [--verbose] [--keep]
+//   [--enable-proposed-api <id>] [--settings <json>] [--trust] [--raw] [--chromium <path>] [--verbose] [--keep]
+//
+// --preinstall copies extension folders into the extensions dir (only one extensionDevelopmentPath is kept).
+// --settings merges JSON into the user settings. --trust turns workspace trust on (off by default).
+// --raw runs VS Code's own server (server-main.js inside the code-server package, on $SERVER_NODE or this
+// Node) with --enable-smoke-test-driver instead of the code-server CLI: the way to use a newer
+// code-server whose CLI no longer honours the URL payload. --keep leaves the temp folder (logs) in place.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -63,17 +69,31 @@ const env = {
   XDG_DATA_HOME: path.join(tmp, 'xdgd'),
   XDG_CACHE_HOME: path.join(tmp, 'xdgcache'),
 };
-const server = spawn(
-  codeServer,
-  [
-    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--config', path.join(tmp, 'config.yaml'),
-    '--disable-update-check', '--disable-getting-started-override', '--ignore-last-opened',
-    '--user-data-dir', path.join(tmp, 'ud'), '--extensions-dir', path.join(tmp, 'ext'), '--disable-telemetry',
-    ...(args['trust'] ? [] : ['--disable-workspace-trust']),
-    ...(args['enable-proposed-api'] ? ['--enable-proposed-api', args['enable-proposed-api']] : []),
-  ],
-  { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-);
+const common = [
+  '--user-data-dir', path.join(tmp, 'ud'), '--extensions-dir', path.join(tmp, 'ext'),
+  ...(args.trust ? [] : ['--disable-workspace-trust']),
+  ...(args['enable-proposed-api'] ? ['--enable-proposed-api', args['enable-proposed-api']] : []),
+];
+const server = args.raw
+  ? spawn(
+      process.env.SERVER_NODE || process.execPath,
+      [
+        path.join(hostDir, 'node_modules/code-server/lib/vscode/out/server-main.js'),
+        '--host', '127.0.0.1', '--port', String(port), '--without-connection-token', '--accept-server-license-terms',
+        '--enable-smoke-test-driver', '--server-data-dir', path.join(tmp, 'sd'), '--telemetry-level', 'off',
+        ...common,
+      ],
+      { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    )
+  : spawn(
+      codeServer,
+      [
+        '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--config', path.join(tmp, 'config.yaml'),
+        '--disable-update-check', '--disable-getting-started-override', '--ignore-last-opened', '--disable-telemetry',
+        ...common,
+      ],
+      { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
 let serverLog = '';
 const collect = (d) => {
   serverLog += d;
@@ -114,7 +134,7 @@ server.on('exit', (code) => {
 
 for (let i = 0; ; i++) {
   try {
-    if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+    if ((await fetch(`http://127.0.0.1:${port}${args.raw ? '/' : '/healthz'}`)).ok) break;
   } catch {}
   if (i > 240) {
     console.error(`[host] code-server did not start\n${serverLog}`);
@@ -122,7 +142,7 @@ for (let i = 0; ; i++) {
   }
   await new Promise((r) => setTimeout(r, 250));
 }
-console.error(`[host] code-server up after ${elapsed()}`);
+console.error(`[host] ${args.raw ? 'VS Code server' : 'code-server'} up after ${elapsed()}`);
 
 browser = await chromium.launch({
   executablePath: args.chromium || '/usr/bin/chromium',

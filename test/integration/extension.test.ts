@@ -191,12 +191,13 @@ describe('Grounded in a real extension host', () => {
     const key = 'sk-grounded-FAKE-key-7f3a9c1e5b';
     const server = await startTestServer({ apiKey: key, dimensions: 32 });
     const config = vscode.workspace.getConfiguration('grounded');
+    // Base URLs and model first: a provider switched on before them would start a rebuild against the default host.
     const settings: [string, unknown][] = [
-      ['chat.provider', 'openai'],
       ['chat.baseUrl', server.url],
-      ['embeddings.provider', 'openai'],
       ['embeddings.baseUrl', server.url],
       ['embeddings.model', 'test-embed'],
+      ['chat.provider', 'openai'],
+      ['embeddings.provider', 'openai'],
     ];
     try {
       await api.storeApiKey(key);
