@@ -104,7 +104,6 @@ export class Engine {
   private readonly bm25 = new Bm25Index();
   private readonly slotOf = new Map<string, number>();
   private readonly chunkAt: (StoredChunk | undefined)[] = [];
-  private readonly vectorByHash = new Map<string, number[]>();
   private readonly errors: string[] = [];
   private readonly filter: PathFilter;
   private readonly log: (message: string) => void;
@@ -320,7 +319,7 @@ export class Engine {
     });
     if (!this.embedder) return { stored, embedded: 0 };
     const missing = stored.filter((c) => {
-      const cached = this.vectorByHash.get(c.hash) ?? this.embeddingCache?.get(c.hash);
+      const cached = this.embeddingCache?.get(c.hash);
       if (cached) c.vector = cached;
       return !cached;
     });
@@ -352,7 +351,8 @@ export class Engine {
       const slot = this.bm25.add(lexicalTokens(c));
       this.slotOf.set(c.id, slot);
       this.chunkAt[slot] = c;
-      if (c.vector.length) this.vectorByHash.set(c.hash, c.vector);
+      // Vectors of an index built before the cache existed join it, so they are never embedded again.
+      if (c.vector.length) this.embeddingCache?.put(c.hash, c.vector);
     }
   }
 
