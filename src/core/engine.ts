@@ -8,13 +8,12 @@ import { GroundedConfig, withDefaults } from './config';
 import { createPathFilter, PathFilter } from './discovery/pathFilter';
 import { readTextFile, TextRead } from './discovery/readText';
 import { discoverFiles, SkippedFile } from './discovery/walk';
-import { Embedder, EmbeddingError } from './embed/embedder';
+import { Embedder, EmbeddingError, probeDimensions } from './embed/embedder';
 import { EmbeddingCache } from './embed/embeddingCache';
 import { planChanges } from './index/plan';
 import { Bm25Index } from './lexical/bm25Index';
 import { queryTokens, tokenize } from './lexical/tokenize';
 import { collapseRanked } from './retrieval/collapse';
-import { cosineTopK } from './retrieval/dense';
 import { reciprocalRankFusion } from './retrieval/fusion';
 import { QueryOptions, SearchResult } from './retrieval/types';
 import { describeIdentity, IndexIdentity, sha1 } from './store/identity';
@@ -77,6 +76,8 @@ export interface IndexStatus {
   chunks: number;
   skipped: SkippedFile[];
   diskBytes: number;
+  /** Vectra folders the index is split into; one save rewrites one. */
+  shards: number;
   /** Characters of chunk text in the index: tells whether the whole workspace fits a model's prompt. */
   textChars: number;
   updatedAt: string;
@@ -138,6 +139,8 @@ export class Engine {
     const stat = await fs.promises.stat(folder).catch(() => undefined);
     if (!stat?.isDirectory()) throw new Error(`${folder} is not a folder.`);
     const config = withDefaults(opts.config);
+    // The vector length is part of the index's identity: an embedder not told it asks its endpoint once.
+    if (opts.embedder) await probeDimensions(opts.embedder);
     const identity: IndexIdentity = {
       provider: opts.embedder?.provider ?? 'lexical',
       model: opts.embedder?.model ?? 'bm25',
@@ -178,6 +181,7 @@ export class Engine {
     const started = Date.now();
     onProgress?.({ phase: 'discovering', done: 0, total: 0 });
     const discovery = await discoverFiles(this.folder, this.config, this.filter);
+    await this.store.sizeFor(discovery.files.length);
     const plan = planChanges(discovery.files, [...this.store.allFiles()].map((e) => e.record));
     const summary: IndexSummary = {
       files: discovery.files.length,
@@ -249,6 +253,7 @@ export class Engine {
     }
     onProgress?.({ phase: 'writing', done: plan.toRead.length, total: plan.toRead.length });
     await this.flush();
+    this.store.releaseShardCache();
     summary.chunks = this.chunkCount;
     summary.ms = Date.now() - started;
     onProgress?.({ phase: 'done', done: plan.toRead.length, total: plan.toRead.length });
@@ -305,33 +310,35 @@ export class Engine {
       return { hash, skipped: read.reason, embedded: 0 };
     }
     const chunks = await chunkFile(relPath, read.text, { maxTokens: this.config.chunkTokens }, this.chunkCode);
-    const { stored, embedded } = await this.withVectors(chunks, signal);
+    const stored: StoredChunk[] = chunks.map((c) => {
+      const textHash = sha1(c.text);
+      return { ...c, hash: textHash, id: sha1(`${c.path}\0${c.startLine}\0${textHash}`).slice(0, 24) };
+    });
+    const { vectors, embedded } = await this.vectorsFor(stored, signal);
     this.replaceInMemory(relPath, stored);
-    this.store.putFile(record, stored);
+    this.store.putFile(record, stored, vectors);
     return { hash, embedded };
   }
 
-  /** Vectors for new chunks: reused from any stored chunk with the same text, embedded otherwise. */
-  private async withVectors(chunks: Chunk[], signal?: AbortSignal): Promise<{ stored: StoredChunk[]; embedded: number }> {
-    const stored: StoredChunk[] = chunks.map((c) => {
-      const hash = sha1(c.text);
-      return { ...c, hash, id: sha1(`${c.path}\0${c.startLine}\0${hash}`).slice(0, 24), vector: [] };
-    });
-    if (!this.embedder) return { stored, embedded: 0 };
-    const missing = stored.filter((c) => {
+  /** Each chunk's vector (none without an embedder): from the cache when its text was embedded before. */
+  private async vectorsFor(chunks: StoredChunk[], signal?: AbortSignal): Promise<{ vectors?: ArrayLike<number>[]; embedded: number }> {
+    if (!this.embedder) return { embedded: 0 };
+    const vectors: ArrayLike<number>[] = [];
+    const missing: number[] = [];
+    chunks.forEach((c, i) => {
       const cached = this.embeddingCache?.get(c.hash);
-      if (cached) c.vector = cached;
-      return !cached;
+      if (cached) vectors[i] = cached;
+      else missing.push(i);
     });
     for (let i = 0; i < missing.length; i += EMBED_BATCH) {
       const batch = missing.slice(i, i + EMBED_BATCH);
-      const vectors = await this.embedder.embed(batch.map(embeddingText), signal);
-      batch.forEach((c, j) => {
-        c.vector = vectors[j];
-        this.embeddingCache?.put(c.hash, vectors[j]);
+      const embedded = await this.embedder.embed(batch.map((k) => embeddingText(chunks[k])), signal);
+      batch.forEach((k, j) => {
+        vectors[k] = embedded[j];
+        this.embeddingCache?.put(chunks[k].hash, embedded[j]);
       });
     }
-    return { stored, embedded: missing.length };
+    return { vectors, embedded: missing.length };
   }
 
   private forgetFile(relPath: string): FileRecord | undefined {
@@ -351,8 +358,6 @@ export class Engine {
       const slot = this.bm25.add(lexicalTokens(c));
       this.slotOf.set(c.id, slot);
       this.chunkAt[slot] = c;
-      // Vectors of an index built before the cache existed join it, so they are never embedded again.
-      if (c.vector.length) this.embeddingCache?.put(c.hash, c.vector);
     }
   }
 
@@ -387,13 +392,21 @@ export class Engine {
     if (opts.signal?.aborted) throw abortError();
 
     let ranked: { chunk: StoredChunk; score: number }[] = lexicalAll;
-    const qv = this.embedder && this.chunkCount > 0 ? await this.queryVector(text, opts.signal) : undefined;
-    if (qv) {
-      const dense = cosineTopK(qv, this.chunkAt.map((c) => c?.vector), pool, (i) => !!this.chunkAt[i] && accept(this.chunkAt[i]!));
+    const vectors = this.store.vectors;
+    const qv = this.embedder && vectors && vectors.size > 0 ? await this.queryVector(text, opts.signal) : undefined;
+    if (vectors && qv) {
+      const chunkOf = (id: string) => {
+        const slot = this.slotOf.get(id);
+        return slot === undefined ? undefined : this.chunkAt[slot];
+      };
+      const dense = vectors.search(qv, pool, (id) => {
+        const c = chunkOf(id);
+        return !!c && accept(c);
+      });
       const byId = new Map<string, StoredChunk>();
       for (const r of lexicalAll) byId.set(r.chunk.id, r.chunk);
-      for (const d of dense) byId.set(this.chunkAt[d.index]!.id, this.chunkAt[d.index]!);
-      const fused = reciprocalRankFusion([lexicalAll.map((r) => r.chunk.id), dense.map((d) => this.chunkAt[d.index]!.id)]);
+      for (const d of dense) byId.set(d.id, chunkOf(d.id)!);
+      const fused = reciprocalRankFusion([lexicalAll.map((r) => r.chunk.id), dense.map((d) => d.id)]);
       ranked = [...fused].map(([id, score]) => ({ chunk: byId.get(id)!, score }));
     }
     if (opts.includeAll) {
@@ -441,7 +454,7 @@ export class Engine {
       for (const c of chunks) {
         if (opts.kinds && !opts.kinds.includes(c.kind)) continue;
         const hash = sha1(c.text);
-        const chunk: StoredChunk = { ...c, hash, id: `live:${sha1(`${rel}\0${c.startLine}\0${hash}`).slice(0, 20)}`, vector: [] };
+        const chunk: StoredChunk = { ...c, hash, id: `live:${sha1(`${rel}\0${c.startLine}\0${hash}`).slice(0, 20)}` };
         const score = this.bm25.scoreExternal(lexicalTokens(chunk), terms);
         if (score > 0) out.push({ chunk, score });
       }
@@ -461,6 +474,7 @@ export class Engine {
       chunks: this.chunkCount,
       skipped,
       diskBytes: await this.store.diskBytes(),
+      shards: this.store.shardCount,
       textChars: this.chunkAt.reduce((n, c) => n + (c ? c.text.length : 0), 0),
       updatedAt: this.store.updatedAt,
       errors: [...this.errors],
@@ -474,7 +488,7 @@ export class Engine {
 }
 
 /** The text a chunk is embedded as: its place and title give the vector context the body lacks. */
-function embeddingText(c: StoredChunk): string {
+export function embeddingText(c: StoredChunk): string {
   return `${c.path} — ${c.title}\n${c.text}`;
 }
 

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { test } from 'node:test';
+import { embedderForIndex } from '../../src/core/embed/openaiEmbedder';
+import { startTestServer, trigramVector } from '../support/openaiTestServer';
 import { REPO_ROOT, tempDir } from '../unit/helpers';
 import { writeCorpus } from './corpus';
 import { assertIndexConsistent, recordVersions } from './indexInvariants';
@@ -12,16 +14,22 @@ const FILES = 240;
 // Frequent writes put many kills in the middle of the write path, not only before or after it.
 const ENV = { PATH: process.env.PATH, GROUNDED_FLUSH_EVERY_FILES: '7' };
 
-function indexToCompletion(root: string, indexDir: string): string {
-  const r = spawnSync(process.execPath, [CLI, 'index', root, '--index-dir', indexDir], { encoding: 'utf8', env: ENV, timeout: 60_000 });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout;
+/** Runs `index` to its end; asynchronously, so an endpoint served by this process can answer it. */
+async function indexToCompletion(root: string, indexDir: string, env: NodeJS.ProcessEnv = ENV): Promise<string> {
+  const child = spawn(process.execPath, [CLI, 'index', root, '--index-dir', indexDir], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, stderr);
+  return stdout;
 }
 
 /** Starts `index` and SIGKILLs it after `delayMs`; resolves with whether it was still running. */
-function indexAndKill(root: string, indexDir: string, delayMs: number): Promise<boolean> {
+function indexAndKill(root: string, indexDir: string, delayMs: number, env: NodeJS.ProcessEnv = ENV): Promise<boolean> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'index', root, '--index-dir', indexDir], { env: ENV, stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, 'index', root, '--index-dir', indexDir], { env, stdio: 'ignore' });
     let exited = false;
     child.on('exit', () => {
       exited = true;
@@ -35,10 +43,10 @@ function indexAndKill(root: string, indexDir: string, delayMs: number): Promise<
   });
 }
 
-function timeFullIndex(root: string): number {
+async function timeFullIndex(root: string): Promise<number> {
   const indexDir = path.join(tempDir(), 'timing');
   const t = Date.now();
-  indexToCompletion(root, indexDir);
+  await indexToCompletion(root, indexDir);
   return Date.now() - t;
 }
 
@@ -46,7 +54,7 @@ test('SIGKILL at 30 points of a full index and 24 points of incremental updates 
   const root = tempDir('grounded-kill-');
   writeCorpus(root, FILES, 0);
   const versions = recordVersions(root);
-  const full = timeFullIndex(root);
+  const full = await timeFullIndex(root);
   let killedMidway = 0;
   let points = 0;
 
@@ -57,7 +65,7 @@ test('SIGKILL at 30 points of a full index and 24 points of incremental updates 
     points++;
     const after = await assertIndexConsistent(root, indexDir, versions);
     if (k % 6 === 0) {
-      indexToCompletion(root, indexDir);
+      await indexToCompletion(root, indexDir);
       const done = await assertIndexConsistent(root, indexDir, versions);
       assert.equal(done.files, FILES, 'the next run completes the index');
       assert.ok(done.files >= after.files);
@@ -66,7 +74,7 @@ test('SIGKILL at 30 points of a full index and 24 points of incremental updates 
 
   // Incremental: a complete index, then every third file changes, and the update run is killed.
   const base = path.join(tempDir(), 'base');
-  indexToCompletion(root, base);
+  await indexToCompletion(root, base);
   for (let k = 0; k < 24; k++) {
     const indexDir = path.join(tempDir(), `inc-${k}`);
     fs.cpSync(base, indexDir, { recursive: true });
@@ -78,11 +86,52 @@ test('SIGKILL at 30 points of a full index and 24 points of incremental updates 
     const after = await assertIndexConsistent(root, indexDir, versions);
     assert.equal(after.files, FILES, 'files whose update did not complete keep their previous version');
     if (k % 6 === 0) {
-      indexToCompletion(root, indexDir);
+      await indexToCompletion(root, indexDir);
       await assertIndexConsistent(root, indexDir, versions);
     }
   }
   console.log(`kill points: ${points}; killed while running: ${killedMidway}; full index took ${full} ms`);
   assert.ok(points >= 50);
   assert.ok(killedMidway >= 40, `most kills land while the index is being written (${killedMidway})`);
+});
+
+test('SIGKILL at 16 points of an index with vectors: each chunk keeps its own vector, the index opens', { timeout: 300_000 }, async () => {
+  const dims = 32;
+  // The endpoint is a real local HTTP server speaking the OpenAI protocol; the CLI child calls it.
+  const server = await startTestServer({ dimensions: dims });
+  try {
+    const env = { ...ENV, GROUNDED_BASE_URL: server.url, GROUNDED_EMBED_MODEL: 'kill-test' };
+    const root = tempDir('grounded-kill-dense-');
+    writeCorpus(root, 120, 0);
+    const versions = recordVersions(root);
+    const dense = async (indexDir: string) => ({
+      embedder: await embedderForIndex({ baseURL: server.url, model: 'kill-test' }, indexDir),
+      vectorOf: (text: string) => trigramVector(text, dims),
+    });
+    const base = path.join(tempDir(), 'dense-base');
+    let t = Date.now();
+    await indexToCompletion(root, base, env);
+    const full = Date.now() - t;
+    await assertIndexConsistent(root, base, versions, await dense(base));
+    let killedMidway = 0;
+    for (let k = 0; k < 16; k++) {
+      const indexDir = path.join(tempDir(), `dense-${k}`);
+      if (k % 2 === 0) {
+        // A full run killed part way.
+        if (await indexAndKill(root, indexDir, Math.round(((k + 0.5) / 16) * full * 1.1), env)) killedMidway++;
+      } else {
+        // An update run killed part way: a third of the files changed.
+        fs.cpSync(base, indexDir, { recursive: true });
+        writeCorpus(root, 120, k);
+        recordVersions(root, versions);
+        t = Date.now();
+        if (await indexAndKill(root, indexDir, Math.round(((k + 0.5) / 16) * Math.max(300, full / 2)), env)) killedMidway++;
+      }
+      await assertIndexConsistent(root, indexDir, versions, await dense(indexDir));
+    }
+    console.log(`dense kill points: 16; killed while running: ${killedMidway}; full index took ${full} ms`);
+    assert.ok(killedMidway >= 10, `most kills land while the index is being written (${killedMidway})`);
+  } finally {
+    await server.close();
+  }
 });

@@ -2,19 +2,28 @@ import assert from 'node:assert/strict';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Engine } from '../../src/core/engine';
+import { Embedder } from '../../src/core/embed/embedder';
+import { embeddingText, Engine } from '../../src/core/engine';
+import { StoredChunk } from '../../src/core/store/records';
 
 /**
  * What must hold of an index after any crash: it opens, it answers, and every file it holds is a
  * whole, consistent version of that file — its hash is one the file had (`allowedHashes`), and each of
  * its chunks is exactly the lines it claims of that version.
  */
-export async function assertIndexConsistent(root: string, indexDir: string, versions: Map<string, Map<string, string>>): Promise<{ files: number; chunks: number }> {
-  const engine = await Engine.open({ folder: root, indexDir });
+export async function assertIndexConsistent(
+  root: string,
+  indexDir: string,
+  versions: Map<string, Map<string, string>>,
+  /** For an index with vectors: its embedder, and what the vector of a text must be. */
+  dense?: { embedder: Embedder; vectorOf: (text: string) => number[] },
+): Promise<{ files: number; chunks: number }> {
+  const engine = await Engine.open({ folder: root, indexDir, embedder: dense?.embedder });
+  assert.equal(engine.rebuildReason, undefined, 'the index on disk was opened, not discarded');
   const status = await engine.status();
   assert.deepEqual(status.errors, [], 'no unreadable shard');
   // Reach into the store through a query per file would be slow; the status and a direct read suffice.
-  const store = (engine as unknown as { store: { allFiles(): Iterable<{ record: { path: string; hash: string }; chunks: { startLine: number; endLine: number; text: string }[] }> } }).store;
+  const store = (engine as unknown as { store: { allFiles(): Iterable<{ record: { path: string; hash: string }; chunks: StoredChunk[] }>; vectors?: { get(id: string): Float32Array | undefined } } }).store;
   let files = 0;
   let chunks = 0;
   for (const entry of store.allFiles()) {
@@ -27,6 +36,7 @@ export async function assertIndexConsistent(root: string, indexDir: string, vers
     for (const c of entry.chunks) {
       chunks++;
       assert.equal(c.text, lines.slice(c.startLine - 1, c.endLine).join('\n'), `${entry.record.path}:${c.startLine}-${c.endLine} is whole`);
+      if (dense) assertSameDirection(store.vectors?.get(c.id), dense.vectorOf(embeddingText(c)), `${entry.record.path}:${c.startLine}: the chunk's own vector`);
     }
   }
   await engine.query('topic3 handler');
@@ -51,4 +61,10 @@ export function recordVersions(root: string, versions = new Map<string, Map<stri
   };
   walk('');
   return versions;
+}
+
+function assertSameDirection(actual: ArrayLike<number> | undefined, expected: number[], what: string): void {
+  assert.ok(actual, `${what} is present`);
+  const n = Math.hypot(...expected) || 1;
+  for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(actual[i] - expected[i] / n) < 1e-5, what);
 }

@@ -174,12 +174,12 @@ test('the embedding cache ignores a record torn by a kill and appends after the 
   fs.appendFileSync(c1.file, Buffer.from([1, 2, 3, 4, 5])); // a torn record
   const c2 = await EmbeddingCache.open(dir, 'm');
   assert.equal(c2.size, 2);
-  assert.deepEqual(c2.get(h(2)), [4, 5, 6]);
+  assert.deepEqual([...c2.get(h(2))!], [4, 5, 6]);
   c2.put(h(3), [0.5, 0.25, 0.125]);
   await c2.flush();
   const c3 = await EmbeddingCache.open(dir, 'm');
   assert.equal(c3.size, 3);
-  assert.deepEqual(c3.get(h(3)), [0.5, 0.25, 0.125]);
+  assert.deepEqual([...c3.get(h(3))!], [0.5, 0.25, 0.125]);
 });
 
 test('includeAll returns every chunk: matches first, the rest in path order', async () => {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { after, before, test } from 'node:test';
 import { EmbeddingError } from '../../src/core/embed/embedder';
-import { backoffMs, createOpenAIEmbedder } from '../../src/core/embed/openaiEmbedder';
+import { backoffMs, createOpenAIEmbedder, embedderForIndex } from '../../src/core/embed/openaiEmbedder';
 import { Engine } from '../../src/core/engine';
 import { createOpenAIGenerator } from '../../src/core/generate/openaiGenerator';
 import { buildGroundedPrompt } from '../../src/core/prompt/buildPrompt';
@@ -99,7 +99,8 @@ test('hybrid index: embeds in batches, re-indexing unchanged files sends no requ
   let engine = await Engine.open({ folder: root, indexDir, embedder: e, shardCount: 4 });
   await engine.indexAll();
   const requests = server.counts['/v1/embeddings'];
-  engine = await Engine.open({ folder: root, indexDir, embedder: createOpenAIEmbedder({ baseURL: server.url, model: 'hybrid', ...fast }), shardCount: 4 });
+  // As the worker and the CLI open it: the vector length comes from the index, so opening sends nothing.
+  engine = await Engine.open({ folder: root, indexDir, embedder: await embedderForIndex({ baseURL: server.url, model: 'hybrid', ...fast }, indexDir), shardCount: 4 });
   const again = await engine.indexAll();
   assert.equal(again.unchanged, 3);
   assert.equal(server.counts['/v1/embeddings'], requests, 're-index sent no embedding request');

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { collapseRanked } from '../../src/core/retrieval/collapse';
-import { cosineTopK } from '../../src/core/retrieval/dense';
 import { reciprocalRankFusion } from '../../src/core/retrieval/fusion';
 
 test('reciprocal-rank fusion favours ids ranked well by both lists', () => {
@@ -16,10 +15,4 @@ test('collapse drops overlapping ranges of one file, duplicate texts, and caps c
   const kept = collapseRanked([c('1', 'a', 1, 10, 9), c('2', 'a', 5, 15, 8), c('3', 'b', 1, 5, 7, 'same'), c('4', 'c', 1, 5, 6, 'same'), c('5', 'a', 20, 30, 5), c('6', 'a', 40, 50, 4)], 10, 2);
   assert.deepEqual(kept.map((k) => k.id), ['1', '3', '5']);
   assert.equal(collapseRanked([c('1', 'a', 1, 2, 1), c('2', 'b', 1, 2, 2)], 1, 3)[0].id, '2');
-});
-
-test('cosine top-k ranks by angle and skips vectors of another length', () => {
-  const hits = cosineTopK([1, 0], [[1, 0], [0, 1], [1, 1], [1, 0, 0], undefined], 3);
-  assert.deepEqual(hits.map((h) => h.index), [0, 2, 1]);
-  assert.ok(Math.abs(hits[1].score - Math.SQRT1_2) < 1e-9);
 });

@@ -13,7 +13,7 @@ import { tempDir } from './helpers';
 const LEXICAL: IndexIdentity = { provider: 'lexical', model: 'bm25', dimensions: 0, chunkerVersion: 1 };
 
 function chunk(p: string, n: number): StoredChunk {
-  return { id: `${p}#${n}`, path: p, startLine: n, endLine: n, language: 'markdown', kind: 'doc', title: 't', text: `text ${n}`, hash: `h${p}${n}`, vector: [] };
+  return { id: `${p}#${n}`, path: p, startLine: n, endLine: n, language: 'markdown', kind: 'doc', title: 't', text: `text ${n}`, hash: `h${p}${n}` };
 }
 
 function record(p: string) {
@@ -108,4 +108,90 @@ test('the write lock serialises two writers and breaks a lock whose owner is dea
   assert.equal(await withWriteLock(lock, async () => 'ran'), 'ran');
   fs.writeFileSync(lock, `${process.pid}@${require('os').hostname()} now`);
   await assert.rejects(withWriteLock(lock, async () => 'never', { timeoutMs: 100 }), /another process/);
+});
+
+const DENSE: IndexIdentity = { provider: 'openai', model: 'm', dimensions: 3, chunkerVersion: 1 };
+
+test('vectors live in a float32 file beside each shard and come back on open', async () => {
+  const dir = tempDir();
+  const { store } = await ShardedStore.open(dir, DENSE, 2);
+  store.putFile(record('a.md'), [chunk('a.md', 1), chunk('a.md', 2)], [[1, 0, 0], [0, 3, 4]]);
+  store.putFile(record('b.md'), [chunk('b.md', 1)], [[0, 0, 2]]);
+  await store.flush();
+  const shardsDir = fs.readdirSync(dir).find((n) => n.startsWith('shards-'))!;
+  for (const shard of fs.readdirSync(path.join(dir, shardsDir))) {
+    const json = fs.readFileSync(path.join(dir, shardsDir, shard, 'index.json'), 'utf8');
+    assert.doesNotMatch(json, /"vector":\[[^\]]/, 'no vector values in vectra JSON');
+    assert.equal(fs.readdirSync(path.join(dir, shardsDir, shard)).filter((n) => n.endsWith('.f32')).length, 1);
+  }
+  const { store: again } = await ShardedStore.open(dir, DENSE, 2);
+  assert.deepEqual(again.loadErrors, []);
+  assert.deepEqual([...again.vectors!.get('a.md#2')!].map((x) => Math.round(x * 100) / 100), [0, 0.6, 0.8]);
+  assert.deepEqual(again.vectors!.search([0, 0, 1], 2).map((h) => h.id), ['b.md#1', 'a.md#2']);
+
+  // Replacing a file replaces its vectors; the shard keeps one vector file, the new one.
+  again.putFile(record('a.md'), [chunk('a.md', 1)], [[0, 1, 0]]);
+  await again.flush();
+  const { store: third } = await ShardedStore.open(dir, DENSE, 2);
+  assert.equal(third.vectors!.size, 2);
+  assert.equal(third.vectors!.has('a.md#2'), false);
+  assert.deepEqual(third.vectors!.search([0, 1, 0], 1).map((h) => h.id), ['a.md#1']);
+  for (const shard of fs.readdirSync(path.join(dir, shardsDir))) {
+    assert.ok(fs.readdirSync(path.join(dir, shardsDir, shard)).filter((n) => n.endsWith('.f32')).length <= 1);
+  }
+});
+
+test('a shard whose vector file is gone or damaged is reported, and the rest opens', async () => {
+  const dir = tempDir();
+  const { store } = await ShardedStore.open(dir, DENSE, 64);
+  const files = Array.from({ length: 12 }, (_, i) => `f${i}.md`);
+  for (const f of files) store.putFile(record(f), [chunk(f, 1)], [[1, 2, 3]]);
+  await store.flush();
+  const shardsDir = path.join(dir, fs.readdirSync(dir).find((n) => n.startsWith('shards-'))!);
+  const [first, second] = fs.readdirSync(shardsDir);
+  const vectorFile = (s: string) => path.join(shardsDir, s, fs.readdirSync(path.join(shardsDir, s)).find((n) => n.endsWith('.f32'))!);
+  fs.rmSync(vectorFile(first));
+  fs.truncateSync(vectorFile(second), 20);
+  const { store: again } = await ShardedStore.open(dir, DENSE, 64);
+  assert.equal(again.loadErrors.length, 2);
+  assert.match(again.loadErrors.join('\n'), /ENOENT|no such file/);
+  assert.match(again.loadErrors.join('\n'), /cut short/);
+  assert.equal(again.fileCount, files.length - 2);
+  assert.equal(again.vectors!.size, files.length - 2);
+});
+
+test('a kill between writing a vector file and the index.json naming it leaves the previous pair', async () => {
+  const dir = tempDir();
+  const { store } = await ShardedStore.open(dir, DENSE, 1);
+  store.putFile(record('a.md'), [chunk('a.md', 1)], [[1, 0, 0]]);
+  await store.flush();
+  const shardDir = path.join(dir, fs.readdirSync(dir).find((n) => n.startsWith('shards-'))!, 's000');
+  // What a killed writer leaves: a newer vector file that no index.json names.
+  fs.writeFileSync(path.join(shardDir, 'vectors-0123456789abcdef.f32'), Buffer.from('GRV1 torn'));
+  const { store: again } = await ShardedStore.open(dir, DENSE, 1);
+  assert.deepEqual(again.loadErrors, []);
+  assert.deepEqual(again.vectors!.search([1, 0, 0], 1).map((h) => h.id), ['a.md#1']);
+  again.putFile(record('b.md'), [chunk('b.md', 1)], [[0, 1, 0]]);
+  await again.flush();
+  assert.equal(fs.readdirSync(shardDir).filter((n) => n.endsWith('.f32')).length, 1, 'the orphan is cleaned by the next write');
+});
+
+test('an empty index is sized for its workspace once; a second writer follows the new layout', async () => {
+  const dir = tempDir();
+  const { store: a } = await ShardedStore.open(dir, LEXICAL, 4);
+  const { store: b } = await ShardedStore.open(dir, LEXICAL, 4);
+  await a.sizeFor(10);
+  assert.equal(a.shardCount, 4, 'a small workspace keeps the count it has');
+  await a.sizeFor(1000);
+  assert.equal(a.shardCount, 64);
+  b.putFile(record('from-b.md'), [chunk('from-b.md', 1)]);
+  await b.flush();
+  assert.equal(b.shardCount, 64, 'the other writer wrote into the new layout');
+  a.putFile(record('from-a.md'), [chunk('from-a.md', 1)]);
+  await a.flush();
+  await a.sizeFor(100000);
+  assert.equal(a.shardCount, 64, 'an index that holds files keeps its layout');
+  const { store: again } = await ShardedStore.open(dir, LEXICAL, 4);
+  assert.equal(again.shardCount, 64);
+  assert.deepEqual([...again.allFiles()].map((e) => e.record.path).sort(), ['from-a.md', 'from-b.md']);
 });

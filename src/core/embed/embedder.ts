@@ -22,3 +22,9 @@ export class EmbeddingError extends Error {
     this.name = 'EmbeddingError';
   }
 }
+
+/** Learns an embedder's vector length from one small request when it was not configured. */
+export async function probeDimensions(embedder: Embedder, signal?: AbortSignal): Promise<Embedder> {
+  if (embedder.dimensions === 0) await embedder.embed(['dimension probe'], signal);
+  return embedder;
+}

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { describeEndpointError } from '../generate/endpointErrors';
 import { approxTokens } from '../types';
 import { readIndexIdentity } from '../store/shardedStore';
-import { Embedder, EmbeddingError } from './embedder';
+import { Embedder, EmbeddingError, probeDimensions } from './embedder';
 
 export interface OpenAIEmbedderOptions {
   baseURL?: string;
@@ -104,12 +104,6 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
     await Promise.all(runners);
     return results.flat();
   }
-}
-
-/** Opens an embedder and learns its vector length from one small request when it was not configured. */
-export async function probeDimensions(embedder: Embedder, signal?: AbortSignal): Promise<Embedder> {
-  if (embedder.dimensions === 0) await embedder.embed(['dimension probe'], signal);
-  return embedder;
 }
 
 /**

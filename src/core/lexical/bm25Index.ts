@@ -7,11 +7,17 @@
  */
 
 interface Postings {
-  ids: number[];
-  tfs: number[];
+  /**
+   * `slot * TF_SPAN + tf` each: one array of unboxed doubles, half the memory of a slot array beside a
+   * tf array (the postings are most of the lexical index's memory).
+   */
+  entries: number[];
   /** How many entries point at dead slots; the list is compacted once they dominate. */
   dead: number;
 }
+
+/** A term counted more often than this in one chunk counts this often: BM25 saturates long before. */
+const TF_SPAN = 65536;
 
 export interface Bm25Params {
   k1: number;
@@ -45,11 +51,10 @@ export class Bm25Index {
     for (const [term, tf] of counts) {
       let p = this.postings.get(term);
       if (!p) {
-        p = { ids: [], tfs: [], dead: 0 };
+        p = { entries: [], dead: 0 };
         this.postings.set(term, p);
       }
-      p.ids.push(slot);
-      p.tfs.push(tf);
+      p.entries.push(slot * TF_SPAN + Math.min(tf, TF_SPAN - 1));
       this.docFreq.set(term, (this.docFreq.get(term) ?? 0) + 1);
     }
     this.lengths[slot] = tokens.length;
@@ -91,15 +96,14 @@ export class Bm25Index {
     for (const term of new Set(terms)) {
       const p = this.postings.get(term);
       if (!p) continue;
-      if (p.dead > p.ids.length / 2) this.compact(p);
+      if (p.dead > p.entries.length / 2) this.compact(p);
       const df = this.docFreq.get(term) ?? 0;
       const idf = Math.log(1 + (this.liveDocs - df + 0.5) / (df + 0.5));
-      const ids = p.ids;
-      const tfs = p.tfs;
-      for (let i = 0; i < ids.length; i++) {
-        const slot = ids[i];
+      const entries = p.entries;
+      for (let i = 0; i < entries.length; i++) {
+        const slot = Math.floor(entries[i] / TF_SPAN);
         if (!this.alive[slot]) continue;
-        const tf = tfs[i];
+        const tf = entries[i] - slot * TF_SPAN;
         const norm = tf + k1 * (1 - b + (b * this.lengths[slot]) / avgdl);
         if (scores[slot] === 0) touched.push(slot);
         scores[slot] += (idf * (tf * (k1 + 1))) / norm;
@@ -128,16 +132,7 @@ export class Bm25Index {
   }
 
   private compact(p: Postings): void {
-    const ids: number[] = [];
-    const tfs: number[] = [];
-    for (let i = 0; i < p.ids.length; i++) {
-      if (this.alive[p.ids[i]]) {
-        ids.push(p.ids[i]);
-        tfs.push(p.tfs[i]);
-      }
-    }
-    p.ids = ids;
-    p.tfs = tfs;
+    p.entries = p.entries.filter((e) => this.alive[Math.floor(e / TF_SPAN)]);
     p.dead = 0;
   }
 }

@@ -5,8 +5,6 @@ export interface StoredChunk extends Chunk {
   id: string;
   /** sha1 of the text: equal texts share a vector whatever file they are in. */
   hash: string;
-  /** Empty in lexical mode. */
-  vector: number[];
 }
 
 /** The manifest entry of one file: what was indexed, from which content, and why it may have been skipped. */
