@@ -89,6 +89,8 @@ type IndexOutcome = 'unchanged' | { hash: string; skipped?: string; embedded: nu
 /** How many files are indexed between two writes of the index during a full run. */
 const FLUSH_EVERY_FILES = 5000;
 const FLUSH_EVERY_MS = 10_000;
+/** A write during a full run waits at least this many times as long as the previous write took. */
+const FLUSH_COST_SPACING = 4;
 /** Files read ahead of the one being chunked: reading is I/O-bound and overlaps with chunking. */
 const READ_AHEAD = 16;
 /** How long a query waits for its own embedding before answering with lexical results only. */
@@ -204,6 +206,7 @@ export class Engine {
       summary.removed++;
     }
     let lastFlush = Date.now();
+    let lastFlushMs = 0;
     let sinceFlush = 0;
     const reads: Promise<TextRead>[] = [];
     let sliceStart = performance.now();
@@ -244,9 +247,14 @@ export class Engine {
         }
       }
       sinceFlush++;
-      if (sinceFlush >= this.flushEveryFiles || Date.now() - lastFlush > FLUSH_EVERY_MS) {
+      const due = sinceFlush >= this.flushEveryFiles || Date.now() - lastFlush > FLUSH_EVERY_MS;
+      // During a first index every shard is dirty at every write, so a write costs as much as the
+      // index so far; spacing writes by their own cost keeps them under a fifth of the run.
+      if (due && Date.now() - lastFlush >= FLUSH_COST_SPACING * lastFlushMs) {
         onProgress?.({ phase: 'writing', done: i + 1, total: plan.toRead.length });
+        const flushStarted = Date.now();
         await this.flush();
+        lastFlushMs = Date.now() - flushStarted;
         sinceFlush = 0;
         lastFlush = Date.now();
       }

@@ -48,6 +48,7 @@ export async function discoverFiles(root: string, config: GroundedConfig, filter
       continue;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const toStat: string[] = [];
     for (const entry of entries) {
       const relPath = relDir ? `${relDir}/${entry.name}` : entry.name;
       const absPath = path.join(root, relPath);
@@ -77,25 +78,31 @@ export async function discoverFiles(root: string, config: GroundedConfig, filter
         if (!isDir) skipped.push({ relPath, reason });
         continue;
       }
-      if (isDir) {
-        stack.push(relPath);
-        continue;
-      }
-      try {
-        const stat = await fs.promises.stat(absPath);
-        if (stat.size > config.maxFileBytes) {
-          skipped.push({ relPath, reason: `larger than ${formatBytes(config.maxFileBytes)} (${formatBytes(stat.size)})` });
-          continue;
+      if (isDir) stack.push(relPath);
+      else toStat.push(relPath);
+    }
+    // A folder's files are stat'ed together: one at a time, the walk of a 50k-file workspace waits
+    // on 50k sequential round trips to the thread pool.
+    for (let i = 0; i < toStat.length; i += STAT_BATCH) {
+      const batch = toStat.slice(i, i + STAT_BATCH);
+      const stats = await Promise.allSettled(batch.map((relPath) => fs.promises.stat(path.join(root, relPath))));
+      stats.forEach((result, k) => {
+        const relPath = batch[k];
+        if (result.status === 'rejected') {
+          skipped.push({ relPath, reason: `cannot read (${(result.reason as NodeJS.ErrnoException).code ?? result.reason})` });
+        } else if (result.value.size > config.maxFileBytes) {
+          skipped.push({ relPath, reason: `larger than ${formatBytes(config.maxFileBytes)} (${formatBytes(result.value.size)})` });
+        } else {
+          files.push({ relPath, size: result.value.size, mtimeMs: result.value.mtimeMs });
         }
-        files.push({ relPath, size: stat.size, mtimeMs: stat.mtimeMs });
-      } catch (err) {
-        skipped.push({ relPath, reason: `cannot read (${(err as NodeJS.ErrnoException).code ?? err})` });
-      }
+      });
     }
   }
   files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
   return { files, skipped };
 }
+
+const STAT_BATCH = 64;
 
 type LinkTarget = { ok: true; real: string; stat: fs.Stats } | { ok: false; reason: string };
 
