@@ -1,4 +1,4 @@
-// Bundles the extension, the CLI and the indexing worker, and copies the
+// Bundles the extension, the CLI, the indexing worker and the code-chunking worker, and copies the
 // WebAssembly files they load at run time (tree-sitter and its grammars) beside them.
 const esbuild = require('esbuild');
 const fs = require('fs');
@@ -66,6 +66,7 @@ const entries = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['src/core/worker/indexWorker.ts'], outfile: 'dist/indexWorker.js' },
+  { entryPoints: ['src/core/chunk/codeChunkWorker.ts'], outfile: 'dist/codeChunkWorker.js' },
 ].filter((e) => fs.existsSync(e.entryPoints[0]));
 
 async function main() {

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import picomatch from 'picomatch';
 import { CHUNKER_VERSION, chunkFile, CodeChunkFn } from './chunk/chunkFile';
+import { codeChunkThreads, codeChunkWorkerFile, createCodeChunkPool } from './chunk/codeChunkPool';
 import { createCodeChunker } from './chunk/codeChunker';
 import { GroundedConfig, withDefaults } from './config';
 import { createPathFilter, PathFilter } from './discovery/pathFilter';
@@ -32,6 +33,8 @@ export interface EngineOptions {
   codeChunker?: CodeChunkFn;
   /** Shards of a new index (tests use few). */
   shardCount?: number;
+  /** 0 parses code on the engine's thread; otherwise a shared pool of one fewer threads than cores does. */
+  chunkThreads?: number;
   /** During a full run, write the index after this many files (default 5000; or every 10 s). */
   flushEveryFiles?: number;
 }
@@ -152,7 +155,7 @@ export class Engine {
     const indexDir = path.resolve(opts.indexDir ?? path.join(folder, '.grounded'));
     const { store, rebuildReason } = await ShardedStore.open(indexDir, identity, opts.shardCount);
     if (rebuildReason) opts.log?.(`Rebuilding the index: ${rebuildReason}.`);
-    const chunkCode = opts.codeChunker ?? createCodeChunker(undefined, opts.log);
+    const chunkCode = opts.codeChunker ?? defaultCodeChunker(opts.chunkThreads, opts.log);
     const cache = opts.embedder ? await EmbeddingCache.open(path.join(indexDir, 'embedding-cache'), `${identity.provider}-${identity.model}-${identity.dimensions}`) : undefined;
     return new Engine(folder, config, store, opts.embedder, chunkCode, opts.log, rebuildReason, opts.flushEveryFiles ?? FLUSH_EVERY_FILES, cache);
   }
@@ -208,9 +211,14 @@ export class Engine {
     let lastFlush = Date.now();
     let lastFlushMs = 0;
     let sinceFlush = 0;
-    const reads: Promise<TextRead>[] = [];
+    const reads: Promise<{ read: TextRead; chunks?: Promise<Chunk[]> }>[] = [];
     let sliceStart = performance.now();
-    const readAt = (i: number) => (reads[i] ??= readTextFile(path.join(this.folder, plan.toRead[i].relPath), this.config.maxFileBytes));
+    // Files ahead are read, and their code sent to the chunking threads, while this one is indexed.
+    const readAt = (i: number) =>
+      (reads[i] ??= readTextFile(path.join(this.folder, plan.toRead[i].relPath), this.config.maxFileBytes).then((read) => ({
+        read,
+        chunks: this.chunkIfChanged(plan.toRead[i].relPath, read),
+      })));
     for (let i = 0; i < plan.toRead.length; i++) {
       if (gate) await gate();
       if (signal?.aborted) break;
@@ -225,9 +233,9 @@ export class Engine {
       onProgress?.({ phase: 'indexing', done: i, total: plan.toRead.length, path: file.relPath });
       const before = this.store.getFile(file.relPath);
       try {
-        const read = await readAt(i);
+        const { read, chunks } = await readAt(i);
         delete reads[i];
-        const outcome = await this.indexRead(file.relPath, read, signal);
+        const outcome = await this.indexRead(file.relPath, read, signal, chunks);
         if (outcome === 'unchanged') summary.unchanged++;
         else if (outcome.skipped) summary.skipped.push({ relPath: file.relPath, reason: outcome.skipped });
         else if (before) summary.updated++;
@@ -297,7 +305,17 @@ export class Engine {
     return this.indexRead(relPath, await readTextFile(path.join(this.folder, relPath), this.config.maxFileBytes), signal);
   }
 
-  private async indexRead(relPath: string, read: TextRead, signal?: AbortSignal): Promise<IndexOutcome> {
+  /** The chunks of a file read ahead, unless it is unreadable or its content is what the index holds. */
+  private chunkIfChanged(relPath: string, read: TextRead): Promise<Chunk[]> | undefined {
+    if (!read.ok || read.size === undefined) return undefined;
+    const previous = this.store.getFile(relPath);
+    if (previous && !previous.record.skipped && previous.record.hash === sha1(read.text)) return undefined;
+    const chunks = chunkFile(relPath, read.text, { maxTokens: this.config.chunkTokens }, this.chunkCode);
+    chunks.catch(() => undefined); // awaited (and its error reported) when the file's turn comes
+    return chunks;
+  }
+
+  private async indexRead(relPath: string, read: TextRead, signal?: AbortSignal, chunksAhead?: Promise<Chunk[]>): Promise<IndexOutcome> {
     if (read.size === undefined || read.mtimeMs === undefined) {
       // Gone (or unreadable) between discovery and reading: nothing of it may stay in the index.
       this.forgetFile(relPath);
@@ -317,7 +335,7 @@ export class Engine {
       this.store.putFile({ ...record, skipped: read.reason }, []);
       return { hash, skipped: read.reason, embedded: 0 };
     }
-    const chunks = await chunkFile(relPath, read.text, { maxTokens: this.config.chunkTokens }, this.chunkCode);
+    const chunks = await (chunksAhead ?? chunkFile(relPath, read.text, { maxTokens: this.config.chunkTokens }, this.chunkCode));
     const stored: StoredChunk[] = chunks.map((c) => {
       const textHash = sha1(c.text);
       return { ...c, hash: textHash, id: sha1(`${c.path}\0${c.startLine}\0${textHash}`).slice(0, 24) };
@@ -515,3 +533,18 @@ function abortError(): Error {
   return err;
 }
 
+
+let sharedPool: CodeChunkFn | undefined;
+
+/**
+ * Code is parsed on worker threads when the machine has a core to spare; one pool serves every engine
+ * of the process (the cores are shared too). Without the worker script, or with no thread to spare,
+ * it is parsed on the engine's thread.
+ */
+function defaultCodeChunker(threads: number | undefined, log?: (message: string) => void): CodeChunkFn {
+  const local = createCodeChunker(undefined, log);
+  const size = threads === 0 ? 0 : codeChunkThreads();
+  const workerFile = codeChunkWorkerFile();
+  if (size < 1 || !workerFile) return local;
+  return (sharedPool ??= createCodeChunkPool(workerFile, size, local, log));
+}

@@ -355,3 +355,12 @@ test('languages: extensions and special names map to a grammar, to line windows,
   languageForPath('a.ts')!.grammar = 'python';
   assert.equal(languageForPath('a.ts')?.grammar, 'typescript');
 });
+
+test('files of every language chunked at once (grammars loading concurrently) are all chunked by syntax', async () => {
+  const messages: string[] = [];
+  const fresh = createCodeChunker(undefined, (m) => messages.push(m));
+  const files = FIXTURES.filter((f) => f !== 'broken.ts'); // made to fall back
+  const all = await Promise.all(files.map((f) => fresh(f, read(f), languageForPath(f)!, { maxTokens: 40 })));
+  assert.deepEqual(messages, []);
+  all.forEach((chunks, i) => assert.ok(!chunks.some((c) => / lines \d+–\d+$/.test(c.title)), `${files[i]} is chunked by syntax`));
+});

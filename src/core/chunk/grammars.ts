@@ -39,13 +39,19 @@ const GRAMMAR_NAME = /^[a-z0-9_]+$/;
 export function createGrammarLoader(loc: WasmLocation, log?: (message: string) => void): GrammarLoader {
   let runtime: Promise<void> | undefined;
   const parsers = new Map<string, Promise<Parser | undefined>>();
+  // Two grammars linked at once corrupt each other (web-tree-sitter resolves a module's symbols
+  // through shared state: "bad export type for 'tree_sitter_typescript_external_scanner_create'"
+  // while loading python), so loads take turns.
+  let previousLoad: Promise<unknown> = Promise.resolve();
   const load = async (grammar: string): Promise<Parser> => {
     if (!GRAMMAR_NAME.test(grammar)) throw new Error('not a grammar name');
     runtime ??= Parser.init({ locateFile: () => loc.runtimeWasm });
     await runtime;
-    const language = await Language.load(await fs.promises.readFile(path.join(loc.grammarDir, `tree-sitter-${grammar}.wasm`)));
+    const bytes = await fs.promises.readFile(path.join(loc.grammarDir, `tree-sitter-${grammar}.wasm`));
+    const linked = previousLoad.then(() => Language.load(bytes));
+    previousLoad = linked.catch(() => undefined);
     const parser = new Parser();
-    parser.setLanguage(language);
+    parser.setLanguage(await linked);
     return parser;
   };
   return (grammar) => {
