@@ -15,6 +15,7 @@ import * as path from 'path';
 import { monitorEventLoopDelay, performance } from 'perf_hooks';
 import { LocalIndex } from 'vectra';
 import { Engine } from '../src/core/engine';
+import { startEngineWorker } from '../src/core/worker/engineClient';
 import { tokenize } from '../src/core/lexical/tokenize';
 import { featureHashEmbedder } from './featureHashEmbedder';
 import { generateWorkspace, queryWords, rng } from './generate';
@@ -44,6 +45,15 @@ function listFiles(root: string): string[] {
   };
   walk(root);
   return out;
+}
+
+function folderBytes(dir: string): number {
+  let total = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    total += e.isDirectory() ? folderBytes(p) : fs.statSync(p).size;
+  }
+  return total;
 }
 
 async function coldIndex(files: number) {
@@ -85,9 +95,22 @@ async function coldIndex(files: number) {
     diskBytesPerChunk: status.diskBytes / summary.chunks,
     tokens,
   };
+  // As the extension runs it: the engine in its worker thread (the bundled dist/indexWorker.js), and
+  // this thread — the extension host's, in the editor — only exchanging messages with it.
+  const hostLoop = monitorEventLoopDelay({ resolution: 10 });
+  const client = startEngineWorker(path.resolve(__dirname, '../../dist/indexWorker.js'), () => undefined);
+  hostLoop.enable();
+  t = now();
+  await client.call({ op: 'open', options: { folder: root, indexDir: path.join(work, `cold-${files}-worker-idx`) } });
+  const viaWorker = await client.call({ op: 'indexAll' });
+  const workerIndexMs = ms(now() - t);
+  hostLoop.disable();
+  await client.terminate();
+  if (viaWorker.chunks !== summary.chunks) throw new Error(`the worker indexed ${viaWorker.chunks} chunks, the engine ${summary.chunks}`);
+  Object.assign(r, { workerIndexMs, hostLoopMaxMs: hostLoop.max / 1e6 });
   emit(
     `| cold index, ${files} files / ${r.chunks} chunks (${r.mb.toFixed(1)} MB) | ${(indexMs / 1000).toFixed(1)} s, ${r.filesPerSec.toFixed(0)} files/s, ${r.mbPerSec.toFixed(2)} MB/s; floor (read + tokenize) ${(floorMs / 1000).toFixed(1)} s; ratio ${r.ratio.toFixed(2)}× | ≤ 3× floor |`,
-    `| longest event-loop block during that index | monitorEventLoopDelay max ${r.maxLoopBlockMs.toFixed(1)} ms; 5 ms interval timer at most ${r.maxTimerLateMs.toFixed(1)} ms late | < 50 ms |`,
+    `| longest event-loop block during that index | engine's own thread: monitorEventLoopDelay max ${r.maxLoopBlockMs.toFixed(1)} ms, a 5 ms interval timer at most ${r.maxTimerLateMs.toFixed(1)} ms late; the extension host's thread while the index worker does the same index (${(workerIndexMs / 1000).toFixed(1)} s): max ${(hostLoop.max / 1e6).toFixed(1)} ms | < 50 ms |`,
     `| size on disk, lexical | ${mb(r.diskBytes)} MiB, ${(r.diskBytesPerChunk / 1024).toFixed(2)} KiB/chunk | reported |`,
   );
   return r;
@@ -174,10 +197,12 @@ async function hybrid(root: string, targetChunks: number, probeMemory: boolean) 
     fs.writeFileSync(target, `${original}\nquokka${i}marker appears here.\n`);
     t = now();
     await engine.updateFile(rel);
-    // Fusion may rank a dense neighbour level with the one lexical match, so the file must be in the top 5.
-    const hits = await engine.query(`quokka${i}marker`, { topK: 5 });
+    await engine.query(`quokka${i}marker`, { topK: 10 });
     updates.push(ms(now() - t));
-    if (!hits.some((h) => h.path === rel)) throw new Error('update not queryable (hybrid)');
+    // Checked apart from the timing, within the saved file: across the whole index, reciprocal-rank
+    // fusion can place chunks ranked fairly by both lists above the one lexical match of a made-up word.
+    const hits = await engine.query(`quokka${i}marker`, { topK: 1, pathGlobs: [rel] });
+    if (!hits[0]?.text.includes(`quokka${i}marker`)) throw new Error('update not queryable (hybrid)');
   }
   fs.writeFileSync(target, original);
   await engine.updateFile(rel);
@@ -193,11 +218,13 @@ async function hybrid(root: string, targetChunks: number, probeMemory: boolean) 
     updateP50: pct(updates, 50),
     updateP95: pct(updates, 95),
     diskBytesPerChunk: status.diskBytes / built.chunks,
+    cacheBytesPerChunk: folderBytes(path.join(indexDir, 'embedding-cache')) / built.chunks,
   };
+  const cachePerChunk = r.cacheBytesPerChunk as number;
   emit(
     `| hybrid query top 10, ${built.chunks} chunks × ${DIMS} dims | p50 ${pct(queries, 50).toFixed(1)} ms, p95 ${pct(queries, 95).toFixed(1)} ms (vector scan alone p50 ${pct(scans, 50).toFixed(1)}, p95 ${pct(scans, 95).toFixed(1)}) | p50 < 30 ms at 100k |`,
     `| save → queryable with vectors, ${built.chunks} chunks | p50 ${pct(updates, 50).toFixed(1)} ms, p95 ${pct(updates, 95).toFixed(1)} ms | |`,
-    `| size on disk with ${DIMS}-dim vectors, ${built.chunks} chunks | ${mb(status.diskBytes)} MiB, ${(status.diskBytes / built.chunks / 1024).toFixed(2)} KiB/chunk (float32 alone: ${(DIMS * 4 / 1024).toFixed(2)}) | reported |`,
+    `| size on disk with ${DIMS}-dim vectors, ${built.chunks} chunks | ${mb(status.diskBytes)} MiB, ${(status.diskBytes / built.chunks / 1024).toFixed(2)} KiB/chunk: index ${((status.diskBytes / built.chunks - cachePerChunk) / 1024).toFixed(2)} + embedding cache ${(cachePerChunk / 1024).toFixed(2)} (float32 alone: ${((DIMS * 4) / 1024).toFixed(2)}) | reported |`,
   );
   if (probeMemory) {
     const probe = path.resolve(__dirname, 'memoryProbe.js');
@@ -272,26 +299,39 @@ async function vectraBaseline(items: number) {
   return { items, updateP50: p50 };
 }
 
+/** `--parts cold,updates,hybrid,baseline` runs some parts only (all by default). */
+function partsToRun(): Set<string> {
+  const i = process.argv.indexOf('--parts');
+  return new Set(i >= 0 ? process.argv[i + 1].split(',') : ['cold', 'updates', 'hybrid', 'baseline']);
+}
+
 async function main() {
+  const parts = partsToRun();
   lines.push('| what | measured | target |', '| --- | --- | --- |');
-  results.cold = await coldIndex(quick ? 2000 : 20000);
-  const sizes = quick ? [1000, 10000] : [1000, 10000, 100000, 500000];
-  const upd = [];
-  for (const n of sizes) upd.push(await updateAndQuery(n));
-  results.updates = upd;
-  const hyb = [];
-  for (const n of quick ? [10000] : [100000, 500000]) {
-    const lexical = upd.find((u) => u.chunks >= n * 0.9 && u.chunks <= n * 1.1)!;
-    hyb.push(await hybrid(lexical.root, n, n === (quick ? 10000 : 100000)));
+  if (parts.has('cold')) results.cold = await coldIndex(quick ? 2000 : 20000);
+  const upd: Awaited<ReturnType<typeof updateAndQuery>>[] = [];
+  if (parts.has('updates')) {
+    for (const n of quick ? [1000, 10000] : [1000, 10000, 100000, 500000]) upd.push(await updateAndQuery(n));
+    results.updates = upd;
   }
-  results.hybrid = hyb;
-  results.vectraDenseBaseline = await vectraDenseBaseline(quick ? 2000 : 20000);
-  const base: { items: number; updateP50: number }[] = [];
-  for (const n of quick ? [10000] : [10000, 100000]) base.push(await vectraBaseline(n));
-  results.vectraBaseline = base;
-  const ours = upd.find((u) => Math.abs(u.chunks - base[base.length - 1].items) / base[base.length - 1].items < 0.1);
-  if (ours) emit(`| ratio, unsharded vectra ÷ Grounded, one update at ~${base[base.length - 1].items} chunks | ${(base[base.length - 1].updateP50 / ours.updateP50).toFixed(1)}× | |`);
-  const out = path.resolve(__dirname, '../../bench/results/suite.json');
+  if (parts.has('hybrid')) {
+    const hyb = [];
+    for (const n of quick ? [10000] : [100000, 500000]) {
+      let root = upd.find((u) => u.chunks >= n * 0.9 && u.chunks <= n * 1.1)?.root;
+      if (!root) generateWorkspace((root = path.join(work, `upd-${n}`)), Math.ceil(n / 10.25), n);
+      hyb.push(await hybrid(root, n, n === (quick ? 10000 : 100000)));
+    }
+    results.hybrid = hyb;
+  }
+  if (parts.has('baseline')) {
+    results.vectraDenseBaseline = await vectraDenseBaseline(quick ? 2000 : 20000);
+    const base: { items: number; updateP50: number }[] = [];
+    for (const n of quick ? [10000] : [10000, 100000]) base.push(await vectraBaseline(n));
+    results.vectraBaseline = base;
+    const ours = upd.find((u) => Math.abs(u.chunks - base[base.length - 1].items) / base[base.length - 1].items < 0.1);
+    if (ours) emit(`| ratio, unsharded vectra ÷ Grounded, one update at ~${base[base.length - 1].items} chunks | ${(base[base.length - 1].updateP50 / ours.updateP50).toFixed(1)}× | |`);
+  }
+  const out = path.resolve(__dirname, `../../bench/results/suite${parts.size < 4 ? `-${[...parts].join('-')}` : ''}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(results, null, 2));
   console.log(lines.join('\n'));

@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { performance } from 'perf_hooks';
 import picomatch from 'picomatch';
 import { CHUNKER_VERSION, chunkFile, CodeChunkFn } from './chunk/chunkFile';
 import { codeChunkThreads, codeChunkWorkerFile, createCodeChunkPool } from './chunk/codeChunkPool';
@@ -20,6 +19,7 @@ import { QueryOptions, SearchResult } from './retrieval/types';
 import { describeIdentity, IndexIdentity, sha1 } from './store/identity';
 import { FileRecord, StoredChunk } from './store/records';
 import { errorText, ShardedStore } from './store/shardedStore';
+import { indexingTurn } from './turnBudget';
 import { Chunk } from './types';
 
 export interface EngineOptions {
@@ -98,8 +98,6 @@ const FLUSH_COST_SPACING = 4;
 const READ_AHEAD = 16;
 /** How long a query waits for its own embedding before answering with lexical results only. */
 const QUERY_EMBED_TIMEOUT_MS = 4000;
-/** Longest stretch of indexing work between two turns of the event loop. */
-const YIELD_EVERY_MS = 8;
 const EMBED_BATCH = 64;
 
 /**
@@ -212,7 +210,6 @@ export class Engine {
     let lastFlushMs = 0;
     let sinceFlush = 0;
     const reads: Promise<{ read: TextRead; chunks?: Promise<Chunk[]> }>[] = [];
-    let sliceStart = performance.now();
     // Files ahead are read, and their code sent to the chunking threads, while this one is indexed.
     const readAt = (i: number) =>
       (reads[i] ??= readTextFile(path.join(this.folder, plan.toRead[i].relPath), this.config.maxFileBytes).then((read) => ({
@@ -224,10 +221,7 @@ export class Engine {
       if (signal?.aborted) break;
       // Read-ahead promises are usually settled already, so awaiting them never returns to the event
       // loop; hand it back every few milliseconds so queries and messages are served during a full run.
-      if (performance.now() - sliceStart > YIELD_EVERY_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
-      }
+      await indexingTurn();
       const file = plan.toRead[i];
       for (let j = i + 1; j < Math.min(plan.toRead.length, i + READ_AHEAD); j++) readAt(j);
       onProgress?.({ phase: 'indexing', done: i, total: plan.toRead.length, path: file.relPath });
@@ -407,7 +401,11 @@ export class Engine {
     const perFile = opts.perFile ?? 3;
     const pool = Math.max(100, topK * 10);
     const live = new Map((opts.liveFiles ?? []).map((f) => [normalizeRel(f.path), f.text]));
-    const pathOk = opts.pathGlobs?.length ? picomatch(opts.pathGlobs, { dot: true }) : undefined;
+    const globs = opts.pathGlobs?.length ? picomatch(opts.pathGlobs, { dot: true }) : undefined;
+    // A filter that rejects most chunks is asked of nearly every one (the dense scan has no other
+    // way to fill its top k): a glob is matched once a file, not once a chunk.
+    const pathVerdicts = new Map<string, boolean>();
+    const pathOk = globs && ((p: string) => pathVerdicts.get(p) ?? pathVerdicts.set(p, globs(p)).get(p)!);
     const accept = (c: { path: string; kind: string }) =>
       !live.has(c.path) && (!opts.kinds || opts.kinds.includes(c.kind as never)) && (!pathOk || pathOk(c.path));
     const terms = queryTokens(text);

@@ -8,6 +8,7 @@ import { describeIdentity, IndexIdentity, identityKey, sameIdentity, sha1 } from
 import { FileEntry, FileRecord, StoredChunk } from './records';
 import { decodeVectorFile, encodeVectorFile } from './vectorFile';
 import { VectorTable } from './vectorTable';
+import { indexingTurn } from '../turnBudget';
 import { withWriteLock } from './writeLock';
 
 /** 2: vectors moved out of vectra's JSON into a float32 file beside each shard. */
@@ -217,6 +218,8 @@ export class ShardedStore {
         for (let next = queue.shift(); next; next = queue.shift()) {
           const [shard, paths] = next;
           try {
+            // Parallel writers whose I/O completes together would serialise their shards in one turn.
+            await indexingTurn();
             await this.writeShard(shard, paths);
             this.dirtyPaths.delete(shard);
           } catch (err) {
