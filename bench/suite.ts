@@ -116,6 +116,29 @@ async function coldIndex(files: number) {
   return r;
 }
 
+/**
+ * Saves one Markdown file `runs` times with a new made-up word and times each from the save to a query
+ * answered; `found` then checks (outside the timing) that the word is queryable. The file is restored.
+ */
+async function timeSaves(engine: Engine, root: string, runs: number, word: string, found: (rel: string, marker: string) => Promise<boolean>): Promise<number[]> {
+  const target = listFiles(root).find((f) => f.endsWith('.md'))!;
+  const rel = path.relative(root, target).split(path.sep).join('/');
+  const original = fs.readFileSync(target, 'utf8');
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const marker = `${word}${i}marker`;
+    fs.writeFileSync(target, `${original}\n${marker} appears here.\n`);
+    const t = now();
+    await engine.updateFile(rel);
+    await engine.query(marker, { topK: 10 });
+    times.push(ms(now() - t));
+    if (!(await found(rel, marker))) throw new Error(`the saved text (${marker}) is not queryable`);
+  }
+  fs.writeFileSync(target, original);
+  await engine.updateFile(rel);
+  return times;
+}
+
 async function updateAndQuery(targetChunks: number) {
   const files = Math.ceil(targetChunks / 10.25);
   const root = path.join(work, `upd-${targetChunks}`);
@@ -123,26 +146,13 @@ async function updateAndQuery(targetChunks: number) {
   const engine = await Engine.open({ folder: root, indexDir: path.join(work, `upd-${targetChunks}-idx`) });
   const built = await engine.indexAll();
   const rssAfter = process.memoryUsage().rss;
-  const target = listFiles(root).find((f) => f.endsWith('.md'))!;
-  const rel = path.relative(root, target).split(path.sep).join('/');
-  const original = fs.readFileSync(target, 'utf8');
-  const updates: number[] = [];
-  for (let i = 0; i < 30; i++) {
-    fs.writeFileSync(target, `${original}\nzebra${i}marker appears here.\n`);
-    const t = now();
-    await engine.updateFile(rel);
-    const hit = await engine.query(`zebra${i}marker`, { topK: 1 });
-    updates.push(ms(now() - t));
-    if (hit[0]?.path !== rel) throw new Error('update not queryable');
-  }
+  const updates = await timeSaves(engine, root, 30, 'zebra', async (rel, marker) => (await engine.query(marker, { topK: 1 }))[0]?.path === rel);
   const queries: number[] = [];
   for (const q of queryWords(60)) {
     const t = now();
     await engine.query(q, { topK: 10 });
     queries.push(ms(now() - t));
   }
-  fs.writeFileSync(target, original);
-  await engine.updateFile(rel);
   const status = await engine.status();
   const r = {
     chunks: built.chunks,
@@ -189,23 +199,9 @@ async function hybrid(root: string, targetChunks: number, probeMemory: boolean) 
     store.vectors.search(q, 100);
     scans.push(ms(now() - t));
   }
-  const target = listFiles(root).find((f) => f.endsWith('.md'))!;
-  const rel = path.relative(root, target).split(path.sep).join('/');
-  const original = fs.readFileSync(target, 'utf8');
-  const updates: number[] = [];
-  for (let i = 0; i < 15; i++) {
-    fs.writeFileSync(target, `${original}\nquokka${i}marker appears here.\n`);
-    t = now();
-    await engine.updateFile(rel);
-    await engine.query(`quokka${i}marker`, { topK: 10 });
-    updates.push(ms(now() - t));
-    // Checked apart from the timing, within the saved file: across the whole index, reciprocal-rank
-    // fusion can place chunks ranked fairly by both lists above the one lexical match of a made-up word.
-    const hits = await engine.query(`quokka${i}marker`, { topK: 1, pathGlobs: [rel] });
-    if (!hits[0]?.text.includes(`quokka${i}marker`)) throw new Error('update not queryable (hybrid)');
-  }
-  fs.writeFileSync(target, original);
-  await engine.updateFile(rel);
+  // Checked within the saved file: across the whole index, reciprocal-rank fusion can place chunks
+  // ranked fairly by both lists above the one lexical match of a made-up word.
+  const updates = await timeSaves(engine, root, 15, 'quokka', async (rel, marker) => !!(await engine.query(marker, { topK: 1, pathGlobs: [rel] }))[0]?.text.includes(marker));
   const status = await engine.status();
   const r: Record<string, unknown> = {
     chunks: built.chunks,

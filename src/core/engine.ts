@@ -87,6 +87,12 @@ export interface IndexStatus {
   errors: string[];
 }
 
+/** What was done for a file while it waited its turn in a full run. */
+interface ChunkedAhead {
+  hash: string;
+  chunks?: Promise<Chunk[]>;
+}
+
 type IndexOutcome = 'unchanged' | { hash: string; skipped?: string; embedded: number };
 
 /** How many files are indexed between two writes of the index during a full run. */
@@ -209,12 +215,12 @@ export class Engine {
     let lastFlush = Date.now();
     let lastFlushMs = 0;
     let sinceFlush = 0;
-    const reads: Promise<{ read: TextRead; chunks?: Promise<Chunk[]> }>[] = [];
+    const reads: Promise<{ read: TextRead; ahead?: ChunkedAhead }>[] = [];
     // Files ahead are read, and their code sent to the chunking threads, while this one is indexed.
     const readAt = (i: number) =>
       (reads[i] ??= readTextFile(path.join(this.folder, plan.toRead[i].relPath), this.config.maxFileBytes).then((read) => ({
         read,
-        chunks: this.chunkIfChanged(plan.toRead[i].relPath, read),
+        ahead: this.chunkIfChanged(plan.toRead[i].relPath, read),
       })));
     for (let i = 0; i < plan.toRead.length; i++) {
       if (gate) await gate();
@@ -227,9 +233,9 @@ export class Engine {
       onProgress?.({ phase: 'indexing', done: i, total: plan.toRead.length, path: file.relPath });
       const before = this.store.getFile(file.relPath);
       try {
-        const { read, chunks } = await readAt(i);
+        const { read, ahead } = await readAt(i);
         delete reads[i];
-        const outcome = await this.indexRead(file.relPath, read, signal, chunks);
+        const outcome = await this.indexRead(file.relPath, read, signal, ahead);
         if (outcome === 'unchanged') summary.unchanged++;
         else if (outcome.skipped) summary.skipped.push({ relPath: file.relPath, reason: outcome.skipped });
         else if (before) summary.updated++;
@@ -299,17 +305,18 @@ export class Engine {
     return this.indexRead(relPath, await readTextFile(path.join(this.folder, relPath), this.config.maxFileBytes), signal);
   }
 
-  /** The chunks of a file read ahead, unless it is unreadable or its content is what the index holds. */
-  private chunkIfChanged(relPath: string, read: TextRead): Promise<Chunk[]> | undefined {
+  /** A file read ahead: its hash, and its chunks unless its content is what the index holds. */
+  private chunkIfChanged(relPath: string, read: TextRead): ChunkedAhead | undefined {
     if (!read.ok || read.size === undefined) return undefined;
+    const hash = sha1(read.text);
     const previous = this.store.getFile(relPath);
-    if (previous && !previous.record.skipped && previous.record.hash === sha1(read.text)) return undefined;
+    if (previous && !previous.record.skipped && previous.record.hash === hash) return { hash };
     const chunks = chunkFile(relPath, read.text, { maxTokens: this.config.chunkTokens }, this.chunkCode);
     chunks.catch(() => undefined); // awaited (and its error reported) when the file's turn comes
-    return chunks;
+    return { hash, chunks };
   }
 
-  private async indexRead(relPath: string, read: TextRead, signal?: AbortSignal, chunksAhead?: Promise<Chunk[]>): Promise<IndexOutcome> {
+  private async indexRead(relPath: string, read: TextRead, signal?: AbortSignal, ahead?: ChunkedAhead): Promise<IndexOutcome> {
     if (read.size === undefined || read.mtimeMs === undefined) {
       // Gone (or unreadable) between discovery and reading: nothing of it may stay in the index.
       this.forgetFile(relPath);
@@ -317,7 +324,7 @@ export class Engine {
     }
     const stat = { size: read.size, mtimeMs: read.mtimeMs };
     const previous = this.store.getFile(relPath);
-    const hash = read.ok ? sha1(read.text) : `skipped:${stat.size}:${stat.mtimeMs}`;
+    const hash = read.ok ? (ahead?.hash ?? sha1(read.text)) : `skipped:${stat.size}:${stat.mtimeMs}`;
     const record: FileRecord = { path: relPath, hash, size: stat.size, mtimeMs: stat.mtimeMs, indexedAt: Date.now() };
     if (previous && previous.record.hash === hash && !previous.record.skipped) {
       // Same content, new timestamp (a touch or a checkout): record it so the next run need not read it.
@@ -329,7 +336,7 @@ export class Engine {
       this.store.putFile({ ...record, skipped: read.reason }, []);
       return { hash, skipped: read.reason, embedded: 0 };
     }
-    const chunks = await (chunksAhead ?? chunkFile(relPath, read.text, { maxTokens: this.config.chunkTokens }, this.chunkCode));
+    const chunks = await (ahead?.chunks ?? chunkFile(relPath, read.text, { maxTokens: this.config.chunkTokens }, this.chunkCode));
     const stored: StoredChunk[] = chunks.map((c) => {
       const textHash = sha1(c.text);
       return { ...c, hash: textHash, id: sha1(`${c.path}\0${c.startLine}\0${textHash}`).slice(0, 24) };
@@ -505,9 +512,10 @@ export class Engine {
     };
   }
 
-  /** Waits for queued writes; the engine holds no other resources. */
+  /** Waits for queued writes and lets go of the embedding cache's file. */
   async close(): Promise<void> {
     await this.queue;
+    this.embeddingCache?.close();
   }
 }
 

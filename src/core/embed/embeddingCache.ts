@@ -20,6 +20,7 @@ export class EmbeddingCache {
   private readonly pending = new Map<string, Float32Array>();
   /** The end of the last whole record this process has seen. */
   private validBytes = 0;
+  private readFd: number | undefined;
 
   private constructor(readonly file: string) {}
 
@@ -107,18 +108,25 @@ export class EmbeddingCache {
   }
 
   private readRecord(hash: string, at: number): Float32Array | undefined {
-    let fd: number | undefined;
     try {
-      fd = fs.openSync(this.file, 'r');
+      // One descriptor for every hit (a rebuild reads back every chunk's vector); appends and the
+      // truncation of a torn tail happen in place, so it keeps seeing the file.
+      this.readFd ??= fs.openSync(this.file, 'r');
       const header = Buffer.alloc(HEADER_BYTES);
-      if (fs.readSync(fd, header, 0, HEADER_BYTES, at) !== HEADER_BYTES || header.toString('hex', 0, HASH_BYTES) !== hash) return undefined;
+      if (fs.readSync(this.readFd, header, 0, HEADER_BYTES, at) !== HEADER_BYTES || header.toString('hex', 0, HASH_BYTES) !== hash) return undefined;
       const vector = new Float32Array(header.readUInt32LE(HASH_BYTES));
       const bytes = new Uint8Array(vector.buffer);
-      return fs.readSync(fd, bytes, 0, bytes.length, at + HEADER_BYTES) === bytes.length ? vector : undefined;
+      return fs.readSync(this.readFd, bytes, 0, bytes.length, at + HEADER_BYTES) === bytes.length ? vector : undefined;
     } catch {
+      this.close();
       return undefined;
-    } finally {
-      if (fd !== undefined) fs.closeSync(fd);
     }
+  }
+
+  /** Closes the descriptor hits are read through (it is opened again on the next hit). */
+  close(): void {
+    const fd = this.readFd;
+    this.readFd = undefined;
+    if (fd !== undefined) fs.close(fd, () => undefined);
   }
 }
