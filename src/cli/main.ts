@@ -205,8 +205,9 @@ async function runStatus(args: ParsedArgs): Promise<number> {
     `Chunks:   ${s.chunks}`,
     `Updated:  ${s.updatedAt}`,
   ];
-  for (const k of s.skipped.slice(0, 20)) lines.push(`  skipped ${k.relPath}: ${k.reason}`);
-  if (s.skipped.length > 20) lines.push(`  … and ${s.skipped.length - 20} more skipped (see --json)`);
+  const shown = args.options.has('verbose') ? s.skipped.length : 20;
+  for (const k of s.skipped.slice(0, shown)) lines.push(`  skipped ${k.relPath}: ${k.reason}`);
+  if (s.skipped.length > shown) lines.push(`  … and ${s.skipped.length - shown} more skipped (see --verbose or --json)`);
   for (const e of s.errors) lines.push(`Error:    ${e}`);
   process.stdout.write(lines.join('\n') + '\n');
   return 0;

@@ -266,3 +266,12 @@ test('status on a folder never indexed says so and writes nothing', () => {
   assert.equal(q.code, 1);
   assert.deepEqual(listTree(ws), before);
 });
+
+test('status --verbose and --json list discovery-level skips too: a name that is not UTF-8', () => {
+  const { ws } = workspace(2);
+  fs.writeFileSync(Buffer.concat([Buffer.from(path.join(ws, 'docs') + '/bad-'), Buffer.from([0xff, 0xfe]), Buffer.from('.md')]), '# Bad name\n');
+  assert.equal(cli(['index', ws]).code, 0);
+  const json = JSON.parse(cli(['status', ws, '--json']).out);
+  assert.ok(json.skipped.some((s: { reason: string }) => s.reason === 'file name is not valid UTF-8'), JSON.stringify(json.skipped));
+  assert.match(cli(['status', ws, '--verbose']).out, /skipped docs\/bad-.*\.md: file name is not valid UTF-8/);
+});
