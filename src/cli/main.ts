@@ -71,7 +71,7 @@ async function openEngine(args: ParsedArgs, needed: number, readOnly = false): P
     // How often a full run writes what it has so far (a kill loses at most this much work).
     flushEveryFiles: Number(process.env.GROUNDED_FLUSH_EVERY_FILES) || undefined,
     log: (m) => {
-      if (verbose || m.startsWith('Rebuilding')) process.stderr.write(m + '\n');
+      if (verbose || m.startsWith('Rebuilding') || m.startsWith('Warning')) process.stderr.write(`grounded: ${m}\n`);
     },
   });
 }

@@ -122,7 +122,6 @@ export class Engine {
   private readonly bm25 = new Bm25Index();
   private readonly slotOf = new Map<string, number>();
   private readonly chunkAt: (StoredChunk | undefined)[] = [];
-  private readonly errors: string[] = [];
   private readonly filter: PathFilter;
   private readonly log: (message: string) => void;
   private queue: Promise<unknown> = Promise.resolve();
@@ -145,7 +144,8 @@ export class Engine {
     this.filter = excludingIndexFolder(createPathFilter(folder, config), folder, store.dir);
     this.rebuildReason = rebuildReason;
     for (const entry of store.allFiles()) this.addToMemory(entry.chunks);
-    for (const e of store.loadErrors) this.errors.push(e);
+    // A writer repairs what it found damaged; one line each says what and where.
+    if (!store.readOnly) for (const e of store.loadErrors) this.log(`Warning: ${e}`);
     // Another writer (a second window, the CLI) changed files in a shard this engine is about to write.
     store.onExternalChange = (before, after) => {
       if (before) this.removeFromMemory(before.chunks);
@@ -523,7 +523,7 @@ export class Engine {
       shards: this.store.shardCount,
       textChars: this.chunkAt.reduce((n, c) => n + (c ? c.text.length : 0), 0),
       updatedAt: this.store.updatedAt,
-      errors: [...this.errors],
+      errors: this.store.problems,
       repairing: this.store.damagedShards,
     };
   }

@@ -145,6 +145,8 @@ for (const [name, damage] of [
     const repaired = cli(['index', ws]);
     assert.equal(repaired.code, 0, repaired.err);
     assert.match(repaired.out, /Indexed 40 files/);
+    assert.equal(repaired.err.match(/Warning: shard s[0-9a-f]{3} is damaged/g)?.length, 1, repaired.err);
+    assert.doesNotMatch(cli(['status', ws]).out, /Error:/, 'repaired: status shows no damage');
     const again = cli(['index', ws]);
     assert.match(again.out, /added 0, updated 0, renamed 0, removed 0, unchanged 40/);
     const q2 = cli(['query', ws, 'kestrel3', '--no-update']);

@@ -94,7 +94,8 @@ export class ShardedStore {
     const recovered = read.kind === 'missing' || read.kind === 'damaged' ? await recoverMeta(dir, identity) : undefined;
     if (recovered) {
       const store = await ShardedStore.load(dir, recovered, readOnly);
-      store.loadErrors.unshift(`${read.kind === 'damaged' ? read.reason : 'grounded.json is missing'}: rebuilt from the shards on disk${readOnly ? ' (written by the next index run)' : ''}`);
+      store.metaProblem = `${read.kind === 'damaged' ? read.reason : 'grounded.json is missing'}: rebuilt from the shards on disk${readOnly ? ' (written by the next index run)' : ''}`;
+      store.loadErrors.unshift(store.metaProblem);
       store.metaDirty = true;
       return { store };
     }
@@ -125,6 +126,7 @@ export class ShardedStore {
 
   /** Set when the meta file on disk must be rewritten (it was damaged or missing). */
   private metaDirty = false;
+  private metaProblem: string | undefined;
 
   get identity(): IndexIdentity {
     return this.meta.identity;
@@ -168,6 +170,13 @@ export class ShardedStore {
 
   get shardCount(): number {
     return this.meta.shardCount;
+  }
+
+  /** Damage not yet repaired, one line each: what status shows until a write fixes it. */
+  get problems(): string[] {
+    const out = this.metaDirty && this.metaProblem ? [this.metaProblem] : [];
+    for (const [shard, reason] of this.damaged) out.push(`shard ${shardName(shard)} is damaged (${reason.slice(0, 200)}); its files are re-indexed by the next index run`);
+    return out;
   }
 
   /** Shards that were found damaged and are rebuilt by the next write, by folder name. */
