@@ -277,3 +277,11 @@ test('status --verbose and --json list discovery-level skips too: a name that is
   assert.ok(json.skipped.some((s: { reason: string }) => s.reason === 'file name is not valid UTF-8'), JSON.stringify(json.skipped));
   assert.match(cli(['status', ws, '--verbose']).out, /skipped docs\/bad-.*\.md: file name is not valid UTF-8/);
 });
+
+test('a kill during the very first meta write (a lock and a temp file, no marker yet) does not lock the folder out', () => {
+  const { ws } = workspace(3);
+  writeTree(ws, { '.grounded/write.lock': `999999999@${require('os').hostname()} 2020-01-01`, '.grounded/.grounded.json.999999999.deadbeef.tmp': '{"form' });
+  const r = cli(['index', ws]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(indexedCount(r.out), 3);
+});

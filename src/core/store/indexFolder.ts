@@ -37,9 +37,12 @@ export async function inspectIndexFolder(dir: string): Promise<FolderKind> {
   if (names.length === 0) return 'empty';
   const foreign = [];
   for (const name of names) if (!(await isOwnEntry(dir, name))) foreign.push(name);
-  // The marker is the meta file, or (when a kill or damage took it) this identity-named layout.
+  // The marker is the meta file, or (when a kill or damage took it) this identity-named layout. A
+  // folder holding only Grounded's leftovers (a lock, a temporary file from a kill during the first
+  // write) is as good as empty.
   const marked = names.includes(META_FILE) || names.some((n) => SHARDS_DIR_NAME.test(n));
-  if (foreign.length > 0 || !marked) {
+  if (foreign.length === 0 && !marked) return 'empty';
+  if (foreign.length > 0) {
     const example = foreign[0] ?? names[0];
     throw new IndexFolderError(`${dir} is not a Grounded index folder (it holds "${example}"${names.length > 1 ? ` and ${names.length - 1} more` : ''}); Grounded writes its index only into an empty or new folder, or one it created. Choose another folder.`);
   }
