@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { after, before, test } from 'node:test';
 import { EmbeddingError } from '../../src/core/embed/embedder';
@@ -112,6 +113,13 @@ test('a base URL with credentials, or not http(s), is refused at once with a cle
   assert.ok(!(run.out + run.err).includes('hunter2secret'), 'the password is not printed');
   assert.ok(run.ms < 10_000, `refused at once (${run.ms} ms)`);
   assert.equal(server.counts['/v1/embeddings'] ?? 0, before, 'nothing was sent');
+  const root = workspace(3);
+  const ask = await cli(['ask', root, 'what is topic 3?'], { GROUNDED_BASE_URL: withCreds, GROUNDED_CHAT_MODEL: 'chat' });
+  assert.equal(ask.code, 1);
+  assert.match(ask.err, /^grounded: GROUNDED_BASE_URL: The base URL http:\/\/\[redacted\]@127\.0\.0\.1:\d+\/v1 has a user name or password in it/);
+  assert.ok(!fs.existsSync(path.join(root, '.grounded')), 'refused before any indexing');
+  const plain = await cli(['query', root, 'topic 3'], { GROUNDED_BASE_URL: withCreds });
+  assert.equal(plain.code, 0, 'with no model configured the URL is never used, so nothing is refused');
 });
 
 test('a body that trickles after the headers is cut off by the whole-request bound; index ends and says so', { timeout: 60_000 }, async () => {
