@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { withDefaults } from '../../src/core/config';
 import { createPathFilter } from '../../src/core/discovery/pathFilter';
 import { Engine } from '../../src/core/engine';
+import { ShardedStore } from '../../src/core/store/shardedStore';
 import { readSharedIndexSettings } from '../../src/core/workspaceSettings';
 import { awsSecret, ecSec1, encryptedPkcs8, openSshKey, pgpPrivateBlock, pkcs8, rsaPkcs1, tokens } from '../support/fakeSecrets';
 import { tempDir, writeTree } from '../unit/helpers';
@@ -138,4 +139,25 @@ test('a workspace cannot switch the built-in secret rules off with negations; it
   // A single save goes through the same rules.
   await engine.updateFile('.env');
   assert.deepEqual((await engine.query(MARK, { topK: 20 })).map((h) => h.path), ['readme.md']);
+});
+
+test('an index built before secrets were found by content is rebuilt, so a secret it holds goes, though the file is unchanged', async () => {
+  const root = tempDir();
+  const key = openSshKey();
+  writeTree(root, { 'deploy_key': key, 'readme.md': `# Readme\n\n${MARK} here.\n` });
+  const indexDir = path.join(tempDir(), 'idx');
+  // What the previous version wrote: the key file indexed like any other, under its identity.
+  const { store } = await ShardedStore.open(indexDir, { provider: 'lexical', model: 'bm25', dimensions: 0, chunkerVersion: 2 * 1000 + 400 }, 4);
+  const stat = fs.statSync(path.join(root, 'deploy_key'));
+  const chunk = { path: 'deploy_key', startLine: 1, endLine: 7, language: 'plaintext', kind: 'doc' as const, title: 'deploy_key', text: `${MARK}\n${key}`, id: 'c1', hash: 'h1' };
+  store.putFile({ path: 'deploy_key', hash: 'h0', size: stat.size, mtimeMs: stat.mtimeMs, indexedAt: Date.now() }, [chunk]);
+  await store.flush();
+  const before = allIndexText(indexDir);
+  assert.ok(before.includes(key.replace(/\s+/g, ' ').slice(60, 110)), 'the old index holds the key');
+
+  const engine = await Engine.open({ folder: root, indexDir, shardCount: 4 });
+  const summary = await engine.indexAll();
+  assert.match(summary.rebuildReason ?? '', /chunker v2400/);
+  assert.deepEqual((await engine.query(MARK, { topK: 10 })).map((h) => h.path), ['readme.md']);
+  assert.ok(!allIndexText(indexDir).includes(key.replace(/\s+/g, ' ').slice(60, 110)), 'the key is gone from disk');
 });
