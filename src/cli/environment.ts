@@ -1,5 +1,6 @@
 import { Embedder } from '../core/embed/embedder';
 import { embedderForIndex } from '../core/embed/openaiEmbedder';
+import { baseUrlProblem } from '../core/endpointUrl';
 import { Generator } from '../core/generate/generator';
 import { createOpenAIGenerator } from '../core/generate/openaiGenerator';
 
@@ -15,14 +16,18 @@ export interface CliEnvironment {
   embedModel?: string;
 }
 
+/** Refuses, before any work, a GROUNDED_BASE_URL that a configured model would use but cannot be. */
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): CliEnvironment {
   const nonEmpty = (v: string | undefined) => (v && v.trim() ? v.trim() : undefined);
-  return {
+  const read: CliEnvironment = {
     baseURL: nonEmpty(env.GROUNDED_BASE_URL),
     apiKey: nonEmpty(env.GROUNDED_API_KEY) ?? nonEmpty(env.OPENAI_API_KEY),
     chatModel: nonEmpty(env.GROUNDED_CHAT_MODEL),
     embedModel: nonEmpty(env.GROUNDED_EMBED_MODEL),
   };
+  const problem = read.chatModel || read.embedModel ? baseUrlProblem(read.baseURL) : undefined;
+  if (problem) throw new Error(`GROUNDED_BASE_URL: ${problem}`);
+  return read;
 }
 
 export function generatorFromEnvironment(env: CliEnvironment): Generator | undefined {

@@ -82,11 +82,11 @@ async function runIndex(args: ParsedArgs): Promise<number> {
   const summary = await engine.indexAll({ onProgress: progress });
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   printSummary(summary, engine.indexDir);
-  if (summary.error) {
-    process.stderr.write(`grounded: indexing stopped early: ${summary.error}\n`);
-    return 1;
-  }
-  return 0;
+  if (summary.error) process.stderr.write(`grounded: indexing stopped early: ${summary.error}\n`);
+  const failed = summary.failed.length;
+  // A run that left files out of the index must not look like success to a script or CI.
+  if (failed) process.stderr.write(`grounded: ${failed} ${failed === 1 ? 'file' : 'files'} failed; the next run retries them.\n`);
+  return summary.error || failed ? 1 : 0;
 }
 
 function progressPrinter() {

@@ -14,7 +14,17 @@ export type Fault =
   | { kind: 'malformed' }
   | { kind: 'wrongDimensions'; dimensions: number }
   | { kind: 'nan' }
-  | { kind: 'slow'; ms: number };
+  | { kind: 'slow'; ms: number }
+  /** Headers at once, then the body one byte every `intervalMs`. */
+  | { kind: 'trickle'; intervalMs: number }
+  /** A 200 with a web page, as a wrong base URL or a proxy's login page gives. */
+  | { kind: 'html'; contentType?: string }
+  /** Embeddings answers that do not match the request. */
+  | { kind: 'shortCount' }
+  | { kind: 'shuffledNoIndex' }
+  | { kind: 'badIndex'; mode: 'duplicate' | 'outOfRange' | 'partial' }
+  /** A 400 whose message echoes the request's Authorization header, as some proxies do. */
+  | { kind: 'echoAuth' };
 
 export interface TestServer {
   url: string;
@@ -73,6 +83,12 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       return res.end('{"object": "list", "data": [');
     }
     if (fault?.kind === 'slow') await new Promise((r) => setTimeout(r, fault.ms));
+    if (fault?.kind === 'echoAuth') return json(res, 400, { error: { message: `Bad header Authorization: ${req.headers.authorization} (raw: ${JSON.stringify(req.headers)})` } });
+    if (fault?.kind === 'html') {
+      res.writeHead(200, { 'content-type': fault.contentType ?? 'text/html; charset=utf-8' });
+      return res.end('<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><form>Sign in to continue</form></body></html>\n');
+    }
+    if (fault?.kind === 'trickle') return trickle(res, fault.intervalMs);
     let parsed: any;
     try {
       parsed = JSON.parse(body);
@@ -87,8 +103,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
         index,
         embedding: fault?.kind === 'nan' ? [NaN, ...trigramVector(text, dims - 1)] : trigramVector(text, dims),
       }));
+      const answer = misordered(data, fault);
       // JSON.stringify writes NaN as null, which is what a broken server sends.
-      return json(res, 200, { object: 'list', data, model: parsed.model, usage: { prompt_tokens: 1, total_tokens: 1 } });
+      return json(res, 200, { object: 'list', data: answer, model: parsed.model, usage: { prompt_tokens: 1, total_tokens: 1 } });
     }
     if (path.endsWith('/chat/completions')) {
       state.chatRequests.push({ model: parsed.model, messages: parsed.messages });
@@ -132,6 +149,35 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
         server.close(() => resolve());
       }),
   }) as TestServer;
+}
+
+type Item = { index?: number; [field: string]: unknown };
+
+function misordered(data: Item[], fault: Fault | undefined): Item[] {
+  if (fault?.kind === 'shortCount') return data.slice(0, -1);
+  if (fault?.kind === 'shuffledNoIndex') return data.map((d) => ({ ...d, index: undefined })).reverse();
+  if (fault?.kind !== 'badIndex') return data;
+  if (fault.mode === 'duplicate') return data.map((d) => ({ ...d, index: 0 }));
+  if (fault.mode === 'outOfRange') return data.map((d) => ({ ...d, index: (d.index ?? 0) + 1 }));
+  return data.map((d, i) => (i === 0 ? d : { ...d, index: undefined }));
+}
+
+/** A valid embeddings body sent one byte at a time, until the client goes away. */
+function trickle(res: http.ServerResponse, intervalMs: number): void {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  const body = Buffer.from(JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding: [1, 0] }] }));
+  // The headers and a first byte go at once: the client's own timeout ends there.
+  res.write(body.subarray(0, 1));
+  let sent = 1;
+  const timer = setInterval(() => {
+    if (res.destroyed || sent >= body.length) {
+      clearInterval(timer);
+      if (!res.destroyed) res.end();
+      return;
+    }
+    res.write(body.subarray(sent, ++sent));
+  }, intervalMs);
+  res.on('close', () => clearInterval(timer));
 }
 
 function defaultAnswer(question: string): string {

@@ -5,9 +5,11 @@ import { chunkProse, proseLanguageForPath } from './markdownChunker';
 
 /**
  * Bump when any chunker's output changes: the version is part of the index identity, so an index
- * chunked by an older version is rebuilt instead of holding chunks of two shapes.
+ * chunked by an older version is rebuilt instead of holding chunks of two shapes. Also bumped when
+ * what may be indexed at all narrows (3: secrets found by content), since an unchanged file is never
+ * read again and would keep what an older version indexed.
  */
-export const CHUNKER_VERSION = 2;
+export const CHUNKER_VERSION = 3;
 
 export type CodeChunkFn = (path: string, text: string, lang: LanguageInfo, opts: ChunkOptions) => Promise<Chunk[]>;
 

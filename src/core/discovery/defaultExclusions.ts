@@ -12,7 +12,11 @@ export const SECRET_PATTERNS = [
   '.env', '.env.*', '*.env', '*.pem', '*.key', '*.p12', '*.pfx', '*.jks', '*.keystore', '*.kdbx',
   'id_rsa*', 'id_dsa*', 'id_ecdsa*', 'id_ed25519*', '*.ppk', '.npmrc', '.pypirc', '.netrc', '.pgpass',
   '.htpasswd', 'credentials', 'credentials.*', 'secrets/', '.secrets/', '.ssh/', '.aws/', '.gnupg/',
-  '*.tfstate', '*.tfstate.*', 'service-account*.json',
+  '*.tfstate', '*.tfstate.*', '*service-account*.json', '*firebase-adminsdk*.json', 'client_secret*.json',
+  '.git-credentials', '.kube/', 'kubeconfig', 'kubeconfig.yaml', 'kubeconfig.yml', '*.kubeconfig', '.docker/', '.dockercfg',
+  '.vault-token', '.envrc', '*.tfvars', '*.tfvars.json', '.terraformrc', 'terraform.rc',
+  'secrets.yaml', 'secrets.yml', 'secrets.json', 'secrets.toml', 'secret.yaml', 'secret.yml', 'secret.json',
+  '.boto', '.s3cfg', '.azure/', '.config/gcloud/', '*.keytab', '*.ovpn', '*.gpg', 'secring.*', '.password-store/',
 ];
 
 /** Lock files and generated artefacts: large, low-signal text. */

@@ -22,7 +22,8 @@ const IGNORE_FILES = ['.gitignore', '.groundedignore'];
  * and `.groundedignore` files (git's semantics: a deeper file can re-include), and the configured globs.
  */
 export function createPathFilter(root: string, config: GroundedConfig): PathFilter {
-  const secrets = ignore().add([...SECRET_PATTERNS, ...config.secretPatterns]);
+  const builtInSecrets = ignore().add(SECRET_PATTERNS);
+  const userSecrets = ignore().add(addingPatterns(config.secretPatterns));
   const builtIn = ignore().add([...DEFAULT_EXCLUDED_DIRS, ...GENERATED_PATTERNS]);
   const excluded = config.exclude.length ? picomatch(config.exclude, { dot: true }) : undefined;
   const included = config.include.length ? picomatch(config.include, { dot: true }) : undefined;
@@ -58,7 +59,7 @@ export function createPathFilter(root: string, config: GroundedConfig): PathFilt
 
   const checkEntry = (relPath: string, isDir: boolean): SkipReason => {
     const probe = isDir ? relPath + '/' : relPath;
-    if (secrets.ignores(probe)) return 'may hold secrets';
+    if (builtInSecrets.ignores(probe) || userSecrets.ignores(probe)) return 'may hold secrets';
     if (builtIn.ignores(probe)) return isDir ? 'dependency, VCS or build folder' : 'lock file or generated file';
     if (ignoredByFiles(relPath, isDir)) return 'ignored by .gitignore or .groundedignore';
     if (isDir) return excluded?.(relPath) || excluded?.(relPath + '/') ? 'excluded by setting' : undefined;
@@ -79,6 +80,15 @@ export function createPathFilter(root: string, config: GroundedConfig): PathFilt
   };
 
   return { checkEntry, checkPath };
+}
+
+/**
+ * The secret patterns of settings only add: a negation (`!.env`) would re-include what a built-in rule
+ * keeps out, and the setting may come from a repository's own `.vscode/settings.json`. Built-in and
+ * user rules are separate sets, so even a user pattern cannot reach into the built-in one.
+ */
+export function addingPatterns(patterns: readonly string[]): string[] {
+  return patterns.filter((p) => typeof p === 'string' && !p.trimStart().startsWith('!'));
 }
 
 function readSmallFile(file: string): string | undefined {

@@ -1,21 +1,28 @@
 import * as fs from 'fs';
+import { secretInText } from './secretContent';
 
 /** A file's text (or why it has none) and its size and modification time as read. */
 export type TextRead = ({ ok: true; text: string } | { ok: false; reason: string }) & { size?: number; mtimeMs?: number };
 
 const SNIFF_BYTES = 8192;
+// Windows has no O_NONBLOCK (and no FIFOs to block on).
+const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 const LONG_LINE = 5000;
 
 /**
  * Reads a file as text, or says why it is not text worth indexing: NUL bytes (binary), mostly
  * undecodable bytes, or the very long lines of minified and generated files.
- * UTF-8 (with or without BOM) and UTF-16 with a BOM are decoded.
+ * UTF-8 (with or without BOM) and UTF-16 with a BOM are decoded. Text that holds a private key or a
+ * token is not worth indexing either: it is never indexed, whatever the file's name.
+ * Only a regular file is ever read: a FIFO, socket or device is refused without blocking.
  */
 export async function readTextFile(absPath: string, maxBytes: number): Promise<TextRead> {
   let bytes: Buffer;
   let stat: fs.Stats;
   try {
-    const handle = await fs.promises.open(absPath, 'r');
+    // Opening a FIFO for reading blocks until a writer comes (a libuv thread forever); non-blocking,
+    // the open returns at once and fstat of the descriptor tells it is not a regular file.
+    const handle = await fs.promises.open(absPath, READ_FLAGS);
     try {
       stat = await handle.stat();
       if (!stat.isFile()) return { ok: false, reason: 'not a regular file' };
@@ -45,6 +52,8 @@ export function decodeText(bytes: Buffer): TextRead {
   }
   if (text.includes('\0')) return { ok: false, reason: 'binary (contains NUL characters)' };
   if (looksMinified(text)) return { ok: false, reason: 'minified or generated (very long lines)' };
+  const secret = secretInText(text);
+  if (secret) return { ok: false, reason: secret };
   return { ok: true, text };
 }
 

@@ -1,7 +1,15 @@
 import OpenAI from 'openai';
+import { redact } from '../redact';
 
-/** One sentence a person can act on, for any failure of an OpenAI-compatible endpoint. Never includes the key. */
-export function describeEndpointError(err: unknown, endpoint: string, model: string): string {
+/**
+ * One sentence a person can act on, for any failure of an OpenAI-compatible endpoint. Never includes
+ * the key or other credentials, even when the server echoes the request's headers back.
+ */
+export function describeEndpointError(err: unknown, endpoint: string, model: string, apiKey?: string): string {
+  return redact(describe(err, endpoint, model), [apiKey]);
+}
+
+function describe(err: unknown, endpoint: string, model: string): string {
   if (err instanceof OpenAI.APIUserAbortError || (err instanceof Error && err.name === 'AbortError')) return 'Cancelled.';
   if (err instanceof OpenAI.APIConnectionTimeoutError) return `The model endpoint ${endpoint} did not answer in time.`;
   if (err instanceof OpenAI.APIConnectionError) return `Cannot reach the model endpoint ${endpoint}: is the server running and the base URL right?`;

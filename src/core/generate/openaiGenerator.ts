@@ -1,5 +1,7 @@
 import OpenAI from 'openai';
 import { GroundedPrompt } from '../prompt/buildPrompt';
+import { baseUrlProblem } from '../endpointUrl';
+import { redact } from '../redact';
 import { describeEndpointError } from './endpointErrors';
 import { Generator } from './generator';
 
@@ -14,6 +16,8 @@ export interface OpenAIChatOptions {
 
 /** A chat model behind any OpenAI-compatible endpoint (OpenAI, Azure OpenAI, Ollama, LM Studio, vLLM, llama.cpp). */
 export function createOpenAIGenerator(opts: OpenAIChatOptions): Generator {
+  const problem = baseUrlProblem(opts.baseURL);
+  if (problem) throw new Error(problem);
   const client = new OpenAI({
     baseURL: opts.baseURL,
     // Local servers take no key, but the client insists on one.
@@ -21,7 +25,7 @@ export function createOpenAIGenerator(opts: OpenAIChatOptions): Generator {
     timeout: opts.timeoutMs ?? 60_000,
     maxRetries: opts.maxRetries ?? 2,
   });
-  const where = opts.baseURL ?? 'https://api.openai.com/v1';
+  const where = redact(opts.baseURL ?? 'https://api.openai.com/v1');
   return {
     description: `${opts.model} at ${where}`,
     maxPromptTokens: opts.maxPromptTokens ?? 12_000,
@@ -46,7 +50,7 @@ export function createOpenAIGenerator(opts: OpenAIChatOptions): Generator {
         // The client ends the stream quietly when aborted; the caller must still learn it was cut short.
         if (signal?.aborted) throw new OpenAI.APIUserAbortError();
       } catch (err) {
-        throw new Error(describeEndpointError(err, where, opts.model));
+        throw new Error(describeEndpointError(err, where, opts.model, opts.apiKey));
       }
     },
   };
