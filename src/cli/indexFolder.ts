@@ -1,0 +1,52 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { writeIndexGitignore } from '../core/indexGitignore';
+import { readSharedIndexLocation } from '../core/workspaceSettings';
+import { UsageError } from './args';
+
+export interface IndexFolderRequest {
+  /** The workspace folder being indexed. */
+  folder: string;
+  indexDir: string;
+  /** The index folder came from `--index-dir` (a wrong one is a usage error). */
+  fromOption: boolean;
+  /** The command writes the index, so the folder may be created here. */
+  create: boolean;
+}
+
+/**
+ * Checks the workspace folder and the index folder before the engine opens them, so a file in the
+ * way is one plain sentence rather than `EEXIST … mkdir`. A command that writes creates the index
+ * folder here, and only a folder created here gets Grounded's `.gitignore`: never an existing folder,
+ * and never the folder the team shares through `grounded.index.location`.
+ */
+export async function prepareIndexFolder(req: IndexFolderRequest): Promise<void> {
+  const stat = await fs.promises.stat(req.folder).catch(() => undefined);
+  if (!stat?.isDirectory()) throw new Error(`${path.resolve(req.folder)} is not a folder.`);
+  if (!req.create) {
+    const existing = await fs.promises.stat(req.indexDir).catch(() => undefined);
+    if (existing && !existing.isDirectory()) throw notAFolder(req, 'EEXIST');
+    return;
+  }
+  let created: string | undefined;
+  try {
+    created = await fs.promises.mkdir(req.indexDir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw notAFolder(req, code);
+    throw err;
+  }
+  if (created !== undefined && !isSharedLocation(req.folder, req.indexDir)) await writeIndexGitignore(req.indexDir);
+}
+
+function notAFolder(req: IndexFolderRequest, code: string): Error {
+  const where = path.resolve(req.indexDir);
+  const what = code === 'ENOTDIR' ? 'cannot be a folder: a file is in its path' : 'is a file, not a folder';
+  if (req.fromOption) return new UsageError(`--index-dir ${where} ${what}.`);
+  return new Error(`The index folder ${where} ${what}; move the file or pass --index-dir.`);
+}
+
+function isSharedLocation(folder: string, indexDir: string): boolean {
+  const location = readSharedIndexLocation(folder);
+  return location !== undefined && path.resolve(folder, location) === path.resolve(indexDir);
+}
