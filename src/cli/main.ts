@@ -82,7 +82,7 @@ async function openEngine(args: ParsedArgs, required: readonly string[], create 
     // How often a full run writes what it has so far (a kill loses at most this much work).
     flushEveryFiles: Number(process.env.GROUNDED_FLUSH_EVERY_FILES) || undefined,
     log: (m) => {
-      if (verbose || m.startsWith('Rebuilding')) process.stderr.write(m + '\n');
+      if (verbose || m.startsWith('Rebuilding')) process.stderr.write(visibleText(m) + '\n');
     },
   });
 }
@@ -109,7 +109,7 @@ function printSummary(s: IndexSummary, indexDir: string): void {
     `Indexed ${s.files} files into ${s.chunks} chunks in ${(s.ms / 1000).toFixed(1)} s (${visibleText(indexDir)}).`,
     `  added ${s.added}, updated ${s.updated}, renamed ${s.renamed}, removed ${s.removed}, unchanged ${s.unchanged}, skipped ${s.skipped.length}${s.failed.length ? `, failed ${s.failed.length}` : ''}`,
   ];
-  if (s.rebuildReason) lines.push(`  rebuilt: ${s.rebuildReason}`);
+  if (s.rebuildReason) lines.push(`  rebuilt: ${visibleText(s.rebuildReason)}`);
   for (const f of s.failed.slice(0, 20)) lines.push(`  failed: ${visibleText(f.relPath)}: ${visibleText(f.reason)}`);
   process.stdout.write(lines.join('\n') + '\n');
 }
