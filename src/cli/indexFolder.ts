@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { writeIndexGitignore } from '../core/indexGitignore';
 import { readSharedIndexLocation } from '../core/workspaceSettings';
 import { UsageError } from './args';
 
@@ -17,26 +16,27 @@ export interface IndexFolderRequest {
 /**
  * Checks the workspace folder and the index folder before the engine opens them, so a file in the
  * way is one plain sentence rather than `EEXIST … mkdir`. A command that writes creates the index
- * folder here, and only a folder created here gets Grounded's `.gitignore`: never an existing folder,
- * and never the folder the team shares through `grounded.index.location`.
+ * folder here. The answer says whether the folder should get Grounded's `.gitignore` once the index
+ * is in it: only a folder that is new or empty (never one holding anything else) and not the folder
+ * the team shares through `grounded.index.location`.
  */
-export async function prepareIndexFolder(req: IndexFolderRequest): Promise<void> {
+export async function prepareIndexFolder(req: IndexFolderRequest): Promise<{ ignoreInGit: boolean }> {
   const stat = await fs.promises.stat(req.folder).catch(() => undefined);
   if (!stat?.isDirectory()) throw new Error(`${path.resolve(req.folder)} is not a folder.`);
   if (!req.create) {
     const existing = await fs.promises.stat(req.indexDir).catch(() => undefined);
     if (existing && !existing.isDirectory()) throw notAFolder(req, 'EEXIST');
-    return;
+    return { ignoreInGit: false };
   }
-  let created: string | undefined;
   try {
-    created = await fs.promises.mkdir(req.indexDir, { recursive: true });
+    await fs.promises.mkdir(req.indexDir, { recursive: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' || code === 'ENOTDIR') throw notAFolder(req, code);
     throw err;
   }
-  if (created !== undefined && !isSharedLocation(req.folder, req.indexDir)) await writeIndexGitignore(req.indexDir);
+  const empty = (await fs.promises.readdir(req.indexDir)).length === 0;
+  return { ignoreInGit: empty && !isSharedLocation(req.folder, req.indexDir) };
 }
 
 function notAFolder(req: IndexFolderRequest, code: string): Error {

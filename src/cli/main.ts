@@ -4,6 +4,7 @@ import * as readline from 'readline';
 import { version } from '../../package.json';
 import { Engine, IndexSummary } from '../core/engine';
 import { formatBytes } from '../core/discovery/walk';
+import { writeIndexGitignore } from '../core/indexGitignore';
 import { excerpt } from '../core/format/excerpt';
 import { visibleLines, visibleText } from '../core/format/visibleText';
 import { readSharedIndexSettings } from '../core/workspaceSettings';
@@ -73,8 +74,8 @@ async function openEngine(args: ParsedArgs, required: readonly string[], create 
   const verbose = args.options.has('verbose');
   const option = stringOption(args, 'index-dir');
   const indexDir = option ?? path.join(folder, '.grounded');
-  await prepareIndexFolder({ folder, indexDir, fromOption: option !== undefined, create });
-  return Engine.open({
+  const { ignoreInGit } = await prepareIndexFolder({ folder, indexDir, fromOption: option !== undefined, create });
+  const engine = await Engine.open({
     folder,
     indexDir,
     config: readSharedIndexSettings(folder),
@@ -85,6 +86,10 @@ async function openEngine(args: ParsedArgs, required: readonly string[], create 
       if (verbose || m.startsWith('Rebuilding')) process.stderr.write(visibleText(m) + '\n');
     },
   });
+  // Only after the engine has made the folder an index (grounded.json): a new folder holding nothing but
+  // someone's file is what a check for a Grounded index folder must refuse.
+  if (ignoreInGit) await writeIndexGitignore(engine.indexDir);
+  return engine;
 }
 
 async function runIndex(args: ParsedArgs): Promise<number> {

@@ -238,7 +238,11 @@ test('a new index folder gets a .gitignore, so git status stays clean; an existi
   const existing = fixtureWorkspace();
   writeTree(existing, { '.grounded/notes.txt': 'mine\n' });
   assert.equal(cli(['index', existing]).code, 0);
-  assert.ok(!fs.existsSync(path.join(existing, '.grounded/.gitignore')), 'never written into a folder that was already there');
+  assert.ok(!fs.existsSync(path.join(existing, '.grounded/.gitignore')), 'never written into a folder that holds anything else');
+  const empty = fixtureWorkspace();
+  fs.mkdirSync(path.join(empty, '.grounded'));
+  assert.equal(cli(['index', empty]).code, 0);
+  assert.equal(fs.readFileSync(path.join(empty, '.grounded/.gitignore'), 'utf8'), INDEX_GITIGNORE, 'an empty folder (left by a run that failed to open) is as good as new');
 
   const shared = fixtureWorkspace();
   writeTree(shared, { '.vscode/settings.json': '{ "grounded.index.location": "./.grounded/" }' });
