@@ -68,8 +68,7 @@ function printed(text: string): number {
 
 /** Opens the index of the folder named first; `required` names the arguments the command needs, for the message when some are missing. */
 async function openEngine(args: ParsedArgs, required: readonly string[], create = true): Promise<Engine> {
-  const missing = required.slice(args.positional.length);
-  if (missing.length) throw new UsageError(`Missing ${missing.join(' and ')}.`);
+  requireArguments(args, required);
   const folder = args.positional[0];
   const verbose = args.options.has('verbose');
   const option = stringOption(args, 'index-dir');
@@ -133,8 +132,14 @@ async function ensureFresh(engine: Engine, args: ParsedArgs): Promise<void> {
   if (line) process.stderr.write(line + '\n');
 }
 
-/** The words after the folder, as one text; a blank one is as good as missing. */
+function requireArguments(args: ParsedArgs, required: readonly string[]): void {
+  const missing = required.slice(args.positional.length);
+  if (missing.length) throw new UsageError(`Missing ${missing.join(' and ')}.`);
+}
+
+/** The words after the folder, as one text (`name`); a blank one is as good as missing. */
 function textArgument(args: ParsedArgs, name: string): string {
+  requireArguments(args, ['<folder>', name]);
   const text = args.positional.slice(1).join(' ');
   if (!text.trim()) throw new UsageError(`${name} is empty.`);
   return text;
@@ -142,9 +147,9 @@ function textArgument(args: ParsedArgs, name: string): string {
 
 async function runQuery(args: ParsedArgs): Promise<number> {
   const batch = stringOption(args, 'batch');
-  const engine = await openEngine(args, batch ? ['<folder>'] : ['<folder>', '<text>']);
-  const topK = intOption(args, 'top-k', 10);
   const text = batch ? '' : textArgument(args, '<text>');
+  const topK = intOption(args, 'top-k', 10);
+  const engine = await openEngine(args, ['<folder>']);
   await ensureFresh(engine, args);
   if (batch) return runBatch(engine, batch, topK);
   const results = await engine.query(text, { topK });
@@ -189,17 +194,17 @@ function resultFields(r: SearchResult) {
 }
 
 async function runAsk(args: ParsedArgs): Promise<number> {
-  const engine = await openEngine(args, ['<folder>', '<question>']);
   const question = textArgument(args, '<question>');
   const json = args.options.has('json');
-  await ensureFresh(engine, args);
   const env = readEnvironment();
   const generator = generatorFromEnvironment(env);
   const topK = intOption(args, 'top-k', generator ? 12 : 5);
+  const engine = await openEngine(args, ['<folder>']);
+  await ensureFresh(engine, args);
   const results = await engine.query(question, { topK });
   if (!generator) {
     const answer = extractiveAnswer(question, results, topK);
-    if (json) return printed(JSON.stringify({ question, answer, sources: results.slice(0, topK).map(resultFields) }, null, 2));
+    if (json) return printed(JSON.stringify({ question, answer, sources: results.map(resultFields) }, null, 2));
     return printed(answer + '\n\n' + CONFIGURE_MODEL_HINT);
   }
   const prompt = buildGroundedPrompt(question, results, { maxTokens: generator.maxPromptTokens });

@@ -86,6 +86,8 @@ test('--index-dir puts the index elsewhere; errors are one clear line and a non-
   assert.match(usage.err, /^grounded: Missing <text>\.\n\nUsage:\n {2}grounded query <folder> <text>/);
   assert.match(cli(['ask']).err, /Missing <folder> and <question>\./);
   assert.match(cli(['ask', root, '  ']).err, /<question> is empty\./);
+  assert.match(cli(['ask', root, 'q', '-k', 'two']).err, /--top-k takes a positive whole number, not "two"/);
+  assert.ok(!fs.existsSync(path.join(root, '.grounded')), 'a usage error writes nothing');
 
   const badFlag = cli(['index', root, '--frobnicate']);
   assert.equal(badFlag.code, 2);
