@@ -24,8 +24,8 @@ export async function prepareIndexFolder(req: IndexFolderRequest): Promise<{ ign
   const stat = await fs.promises.stat(req.folder).catch(() => undefined);
   if (!stat?.isDirectory()) throw new Error(`${path.resolve(req.folder)} is not a folder.`);
   if (!req.create) {
-    const existing = await fs.promises.stat(req.indexDir).catch(() => undefined);
-    if (existing && !existing.isDirectory()) throw notAFolder(req, 'EEXIST');
+    const existing = await fs.promises.stat(req.indexDir).catch((err: NodeJS.ErrnoException) => err.code);
+    if (existing === 'ENOTDIR' || (typeof existing === 'object' && !existing.isDirectory())) throw notAFolder(req, String(existing));
     return { ignoreInGit: false };
   }
   try {

@@ -13,6 +13,7 @@ import { extractiveAnswer } from '../core/prompt/extractiveAnswer';
 import { SearchResult } from '../core/retrieval/types';
 import { intOption, parseArgs, ParsedArgs, stringOption, UsageError } from './args';
 import { CONFIGURE_MODEL_HINT, embedderFromEnvironment, generatorFromEnvironment, readEnvironment } from './environment';
+import { errorText } from './errorText';
 import { prepareIndexFolder } from './indexFolder';
 import { freshnessLine, terminalProgress } from './indexProgress';
 import { USAGE, usageFor } from './usage';
@@ -252,21 +253,3 @@ main(process.argv.slice(2)).then(
     process.exitCode = 1;
   },
 );
-
-const SYSTEM_ERRORS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'not permitted',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'the disk is full',
-  ENOENT: 'no such file or folder',
-  ENOTDIR: 'a file is where a folder should be',
-  EEXIST: 'a file is in the way',
-};
-
-/** A failed file operation as a sentence naming the path, not `EACCES: permission denied, mkdir '…'`. */
-function errorText(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const { code, path: where } = err as NodeJS.ErrnoException;
-  const reason = code && Object.hasOwn(SYSTEM_ERRORS, code) ? SYSTEM_ERRORS[code] : undefined;
-  return reason && where ? `${reason}: ${where}` : err.message;
-}

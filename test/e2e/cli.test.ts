@@ -196,9 +196,9 @@ test('ask --json is one JSON object; -k is --top-k; --version; a file as --index
 
   const file = path.join(tempDir(), 'not-a-folder');
   fs.writeFileSync(file, 'x');
-  for (const dir of [file, path.join(file, 'below')]) {
-    const r = cli(['query', root, 'expire', '--index-dir', dir]);
-    assert.equal(r.code, 2);
+  for (const [command, dir] of [['query', file], ['query', path.join(file, 'below')], ['status', file], ['status', path.join(file, 'below')]]) {
+    const r = cli([command, root, ...(command === 'query' ? ['expire'] : []), '--index-dir', dir]);
+    assert.equal(r.code, 2, r.err);
     assert.match(r.err, /^grounded: --index-dir .*not-a-folder.* (is a file, not a folder|cannot be a folder: a file is in its path)\./);
     assert.doesNotMatch(r.err, /EEXIST|ENOTDIR|mkdir/);
   }
