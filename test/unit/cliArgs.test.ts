@@ -45,18 +45,3 @@ test('a usage error shows the synopsis of its command only; an unknown command t
   assert.equal(usageFor('constructor'), USAGE, 'an inherited property is not a command');
   assert.equal(usageFor(undefined), USAGE);
 });
-
-test('a failed file operation reads as a sentence naming the path; other errors keep their message', async () => {
-  const fs = await import('fs');
-  const path = await import('path');
-  const { errorText } = await import('../../src/cli/errorText');
-  const { tempDir } = await import('./helpers');
-  const file = path.join(tempDir(), 'plain-file');
-  fs.writeFileSync(file, 'x');
-  const mkdirErr = await fs.promises.mkdir(path.join(file, 'below')).catch((e: unknown) => e);
-  assert.equal(errorText(mkdirErr), `a file is where a folder should be: ${path.join(file, 'below')}`);
-  const readErr = await fs.promises.readFile(path.join(file + '-gone')).catch((e: unknown) => e);
-  assert.equal(errorText(readErr), `no such file or folder: ${file}-gone`);
-  assert.equal(errorText(new Error('Incorrect API key: check the API key.')), 'Incorrect API key: check the API key.');
-  assert.equal(errorText('plain'), 'plain');
-});
