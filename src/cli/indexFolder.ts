@@ -1,5 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { writeFileAtomic } from '../core/store/atomicWrite';
+import { INDEX_GITIGNORE } from '../core/store/indexFolder';
+import { resolveIndexDir } from '../core/store/indexLocation';
 import { readSharedIndexLocation } from '../core/workspaceSettings';
 import { UsageError } from './args';
 
@@ -25,7 +28,7 @@ export async function prepareIndexFolder(req: IndexFolderRequest): Promise<{ ign
   if (!stat?.isDirectory()) throw new Error(`${path.resolve(req.folder)} is not a folder.`);
   if (!req.create) {
     const existing = await fs.promises.stat(req.indexDir).catch((err: NodeJS.ErrnoException) => err.code);
-    if (existing === 'ENOTDIR' || (typeof existing === 'object' && !existing.isDirectory())) throw notAFolder(req, String(existing));
+    if (existing === 'ENOTDIR' || (typeof existing === 'object' && !existing.isDirectory())) throw notAFolder(req, existing === 'ENOTDIR' ? 'ENOTDIR' : 'EEXIST');
     return { ignoreInGit: false };
   }
   try {
@@ -36,7 +39,7 @@ export async function prepareIndexFolder(req: IndexFolderRequest): Promise<{ ign
     throw err;
   }
   const empty = (await fs.promises.readdir(req.indexDir)).length === 0;
-  return { ignoreInGit: empty && !isSharedLocation(req.folder, req.indexDir) };
+  return { ignoreInGit: empty && !(await isSharedLocation(req.folder, req.indexDir)) };
 }
 
 function notAFolder(req: IndexFolderRequest, code: string): Error {
@@ -46,7 +49,18 @@ function notAFolder(req: IndexFolderRequest, code: string): Error {
   return new Error(`The index folder ${where} ${what}; move the file or pass --index-dir.`);
 }
 
-function isSharedLocation(folder: string, indexDir: string): boolean {
+/**
+ * The `.gitignore` that keeps a new index out of `git status`. The store counts it as Grounded's own
+ * (and so removes it with the index) only while its content is exactly INDEX_GITIGNORE.
+ */
+export async function writeIndexGitignore(indexDir: string): Promise<void> {
+  await writeFileAtomic(path.join(indexDir, '.gitignore'), INDEX_GITIGNORE);
+}
+
+/** Both sides as real paths, so a link on the way (`/tmp` on macOS) does not hide a match. */
+async function isSharedLocation(folder: string, indexDir: string): Promise<boolean> {
   const location = readSharedIndexLocation(folder);
-  return location !== undefined && path.resolve(folder, location) === path.resolve(indexDir);
+  if (location === undefined) return false;
+  const shared = await resolveIndexDir(folder, location, { explicit: true });
+  return shared === (await resolveIndexDir(folder, indexDir, { explicit: true }));
 }

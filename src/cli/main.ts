@@ -3,8 +3,9 @@ import * as path from 'path';
 import * as readline from 'readline';
 import { version } from '../../package.json';
 import { Engine, IndexSummary } from '../core/engine';
+import { resolveIndexDir } from '../core/store/indexLocation';
+import { NoIndexError } from '../core/store/shardedStore';
 import { formatBytes } from '../core/discovery/walk';
-import { writeIndexGitignore } from '../core/indexGitignore';
 import { excerpt } from '../core/format/excerpt';
 import { visibleLines, visibleText } from '../core/format/visibleText';
 import { readSharedIndexSettings } from '../core/workspaceSettings';
@@ -14,7 +15,7 @@ import { SearchResult } from '../core/retrieval/types';
 import { intOption, parseArgs, ParsedArgs, stringOption, UsageError } from './args';
 import { CONFIGURE_MODEL_HINT, embedderFromEnvironment, generatorFromEnvironment, readEnvironment } from './environment';
 import { errorText } from './errorText';
-import { prepareIndexFolder } from './indexFolder';
+import { prepareIndexFolder, writeIndexGitignore } from './indexFolder';
 import { freshnessLine, terminalProgress } from './indexProgress';
 import { USAGE, usageFor } from './usage';
 
@@ -67,23 +68,30 @@ function printed(text: string): number {
   return 0;
 }
 
-/** Opens the index of the folder named first; `required` names the arguments the command needs, for the message when some are missing. */
-async function openEngine(args: ParsedArgs, required: readonly string[], create = true): Promise<Engine> {
+/**
+ * Opens the index of the folder named first; `required` names the arguments the command needs, for
+ * the message when some are missing. A read-only open (status, --no-update) creates nothing.
+ */
+async function openEngine(args: ParsedArgs, required: readonly string[], readOnly = false): Promise<Engine> {
   requireArguments(args, required);
   const folder = args.positional[0];
   const verbose = args.options.has('verbose');
-  const option = stringOption(args, 'index-dir');
-  const indexDir = option ?? path.join(folder, '.grounded');
-  const { ignoreInGit } = await prepareIndexFolder({ folder, indexDir, fromOption: option !== undefined, create });
+  const named = stringOption(args, 'index-dir');
+  const fromOption = named !== undefined;
+  // A `.grounded` that came with the repository may be a link to anywhere: only a folder named on the
+  // command line may lie outside the workspace.
+  const indexDir = await resolveIndexDir(folder, named ?? '.grounded', { explicit: fromOption });
+  const { ignoreInGit } = await prepareIndexFolder({ folder, indexDir, fromOption, create: !readOnly });
   const engine = await Engine.open({
     folder,
     indexDir,
+    readOnly,
     config: readSharedIndexSettings(folder),
     embedder: await embedderFromEnvironment(readEnvironment(), indexDir),
     // How often a full run writes what it has so far (a kill loses at most this much work).
     flushEveryFiles: Number(process.env.GROUNDED_FLUSH_EVERY_FILES) || undefined,
     log: (m) => {
-      if (verbose || m.startsWith('Rebuilding')) process.stderr.write(visibleText(m) + '\n');
+      if (verbose || m.startsWith('Rebuilding') || m.startsWith('Warning')) process.stderr.write(`grounded: ${visibleText(m)}\n`);
     },
   });
   // Only after the engine has made the folder an index (grounded.json): a new folder holding nothing but
@@ -150,8 +158,9 @@ async function runQuery(args: ParsedArgs): Promise<number> {
   const batch = stringOption(args, 'batch');
   const text = batch ? '' : textArgument(args, '<text>');
   const topK = intOption(args, 'top-k', 10);
-  const engine = await openEngine(args, ['<folder>']);
+  const engine = await openEngine(args, ['<folder>'], args.options.has('no-update'));
   await ensureFresh(engine, args);
+  await warnRepairing(engine);
   if (batch) return runBatch(engine, batch, topK);
   const results = await engine.query(text, { topK });
   if (args.options.has('json')) {
@@ -200,8 +209,9 @@ async function runAsk(args: ParsedArgs): Promise<number> {
   const env = readEnvironment();
   const generator = generatorFromEnvironment(env);
   const topK = intOption(args, 'top-k', generator ? 12 : 5);
-  const engine = await openEngine(args, ['<folder>']);
+  const engine = await openEngine(args, ['<folder>'], args.options.has('no-update'));
   await ensureFresh(engine, args);
+  await warnRepairing(engine);
   const results = await engine.query(question, { topK });
   if (!generator) {
     const answer = extractiveAnswer(question, results, topK);
@@ -222,8 +232,15 @@ async function runAsk(args: ParsedArgs): Promise<number> {
   return printed('\n\nSources:\n' + sources.map((s, i) => `[${i + 1}] ${visibleText(s.path)}:${s.startLine}-${s.endLine}`).join('\n'));
 }
 
+/** Results leave out the files of a damaged shard until an index run re-reads them: say so once. */
+async function warnRepairing(engine: Engine): Promise<void> {
+  const s = await engine.damage();
+  if (s.shards.length) process.stderr.write(`grounded: ${s.files} file(s) in ${s.shards.length} damaged index shard(s) (${s.shards.join(', ')}) are missing from results until they are re-indexed (run "grounded index").\n`);
+}
+
 async function runStatus(args: ParsedArgs): Promise<number> {
-  const engine = await openEngine(args, ['<folder>'], false);
+  // Status reads; it never creates, repairs or deletes anything.
+  const engine = await openEngine(args, ['<folder>'], true);
   const s = await engine.status();
   if (args.options.has('json')) {
     process.stdout.write(JSON.stringify(s, null, 2) + '\n');
@@ -237,8 +254,9 @@ async function runStatus(args: ParsedArgs): Promise<number> {
     `Chunks:   ${s.chunks}`,
     `Updated:  ${s.updatedAt}`,
   ];
-  for (const k of s.skipped.slice(0, 20)) lines.push(`  skipped ${visibleText(k.relPath)}: ${visibleText(k.reason)}`);
-  if (s.skipped.length > 20) lines.push(`  … and ${s.skipped.length - 20} more skipped (see --json)`);
+  const shown = args.options.has('verbose') ? s.skipped.length : 20;
+  for (const k of s.skipped.slice(0, shown)) lines.push(`  skipped ${visibleText(k.relPath)}: ${visibleText(k.reason)}`);
+  if (s.skipped.length > shown) lines.push(`  … and ${s.skipped.length - shown} more skipped (see --verbose or --json)`);
   for (const e of s.errors) lines.push(`Error:    ${visibleText(e)}`);
   process.stdout.write(lines.join('\n') + '\n');
   return 0;
@@ -249,7 +267,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`grounded: ${visibleText(errorText(err))}\n`);
+    const hint = err instanceof NoIndexError ? ' Build it with: grounded index <folder>' : '';
+    process.stderr.write(`grounded: ${visibleText(errorText(err))}${hint}\n`);
     process.exitCode = 1;
   },
 );

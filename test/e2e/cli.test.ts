@@ -228,7 +228,7 @@ test('a long question is not echoed whole, and the extractive answer leads with 
 });
 
 test('a new index folder gets a .gitignore, so git status stays clean; an existing or shared one does not', () => {
-  const { INDEX_GITIGNORE } = require('../../src/core/indexGitignore');
+  const { INDEX_GITIGNORE } = require('../../src/core/store/indexFolder');
   const git = (root: string, ...args: string[]) => spawnSync('git', ['-C', root, ...args], { encoding: 'utf8' });
   const root = fixtureWorkspace();
   assert.equal(git(root, 'init', '-q').status, 0);
@@ -239,7 +239,9 @@ test('a new index folder gets a .gitignore, so git status stays clean; an existi
 
   const existing = fixtureWorkspace();
   writeTree(existing, { '.grounded/notes.txt': 'mine\n' });
-  assert.equal(cli(['index', existing]).code, 0);
+  const refused = cli(['index', existing]);
+  assert.equal(refused.code, 1, 'the store refuses a folder holding anything else');
+  assert.match(refused.err, /not a Grounded index folder/);
   assert.ok(!fs.existsSync(path.join(existing, '.grounded/.gitignore')), 'never written into a folder that holds anything else');
   const empty = fixtureWorkspace();
   fs.mkdirSync(path.join(empty, '.grounded'));
