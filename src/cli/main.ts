@@ -1,22 +1,19 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import * as readline from 'readline';
 import { version } from '../../package.json';
 import { Engine, IndexSummary } from '../core/engine';
-import { resolveIndexDir } from '../core/store/indexLocation';
 import { NoIndexError } from '../core/store/shardedStore';
 import { formatBytes } from '../core/discovery/walk';
 import { excerpt } from '../core/format/excerpt';
 import { visibleLines, visibleText } from '../core/format/visibleText';
-import { readSharedIndexSettings } from '../core/workspaceSettings';
 import { buildGroundedPrompt } from '../core/prompt/buildPrompt';
 import { extractiveAnswer } from '../core/prompt/extractiveAnswer';
 import { SearchResult } from '../core/retrieval/types';
 import { intOption, parseArgs, ParsedArgs, stringOption, UsageError } from './args';
-import { CONFIGURE_MODEL_HINT, embedderFromEnvironment, generatorFromEnvironment, readEnvironment } from './environment';
+import { CONFIGURE_MODEL_HINT, generatorFromEnvironment, readEnvironment } from './environment';
 import { errorText } from './errorText';
-import { prepareIndexFolder, writeIndexGitignore } from './indexFolder';
 import { freshnessLine, terminalProgress } from './indexProgress';
+import { openEngine, requireArguments } from './openEngine';
 import { USAGE, usageFor } from './usage';
 
 const VALUED = new Set(['index-dir', 'top-k', 'batch']);
@@ -68,38 +65,6 @@ function printed(text: string): number {
   return 0;
 }
 
-/**
- * Opens the index of the folder named first; `required` names the arguments the command needs, for
- * the message when some are missing. A read-only open (status, --no-update) creates nothing.
- */
-async function openEngine(args: ParsedArgs, required: readonly string[], readOnly = false): Promise<Engine> {
-  requireArguments(args, required);
-  const folder = args.positional[0];
-  const verbose = args.options.has('verbose');
-  const named = stringOption(args, 'index-dir');
-  const fromOption = named !== undefined;
-  // A `.grounded` that came with the repository may be a link to anywhere: only a folder named on the
-  // command line may lie outside the workspace.
-  const indexDir = await resolveIndexDir(folder, named ?? '.grounded', { explicit: fromOption });
-  const { ignoreInGit } = await prepareIndexFolder({ folder, indexDir, fromOption, create: !readOnly });
-  const engine = await Engine.open({
-    folder,
-    indexDir,
-    readOnly,
-    config: readSharedIndexSettings(folder),
-    embedder: await embedderFromEnvironment(readEnvironment(), indexDir),
-    // How often a full run writes what it has so far (a kill loses at most this much work).
-    flushEveryFiles: Number(process.env.GROUNDED_FLUSH_EVERY_FILES) || undefined,
-    log: (m) => {
-      if (verbose || m.startsWith('Rebuilding') || m.startsWith('Warning')) process.stderr.write(`grounded: ${visibleText(m)}\n`);
-    },
-  });
-  // Only after the engine has made the folder an index (grounded.json): a new folder holding nothing but
-  // someone's file is what a check for a Grounded index folder must refuse.
-  if (ignoreInGit) await writeIndexGitignore(engine.indexDir);
-  return engine;
-}
-
 async function runIndex(args: ParsedArgs): Promise<number> {
   const engine = await openEngine(args, ['<folder>']);
   const progress = process.stderr.isTTY ? progressPrinter() : undefined;
@@ -139,11 +104,6 @@ async function ensureFresh(engine: Engine, args: ParsedArgs): Promise<void> {
   }
   const line = freshnessLine(summary);
   if (line) process.stderr.write(line + '\n');
-}
-
-function requireArguments(args: ParsedArgs, required: readonly string[]): void {
-  const missing = required.slice(args.positional.length);
-  if (missing.length) throw new UsageError(`Missing ${missing.join(' and ')}.`);
 }
 
 /** The words after the folder, as one text (`name`); a blank one is as good as missing. */
