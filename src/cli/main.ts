@@ -1,45 +1,51 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import * as readline from 'readline';
+import { version } from '../../package.json';
 import { Engine, IndexSummary } from '../core/engine';
-import { resolveIndexDir } from '../core/store/indexLocation';
 import { NoIndexError } from '../core/store/shardedStore';
 import { formatBytes } from '../core/discovery/walk';
-import { readSharedIndexSettings } from '../core/workspaceSettings';
+import { excerpt } from '../core/format/excerpt';
+import { visibleLines, visibleText } from '../core/format/visibleText';
 import { buildGroundedPrompt } from '../core/prompt/buildPrompt';
 import { extractiveAnswer } from '../core/prompt/extractiveAnswer';
 import { SearchResult } from '../core/retrieval/types';
 import { intOption, parseArgs, ParsedArgs, stringOption, UsageError } from './args';
-import { CONFIGURE_MODEL_HINT, embedderFromEnvironment, generatorFromEnvironment, readEnvironment } from './environment';
-
-const USAGE = `Usage:
-  grounded index <folder> [--index-dir DIR]
-  grounded query <folder> <text> [--index-dir DIR] [--top-k N] [--json]
-  grounded query <folder> --batch FILE [--index-dir DIR] [--top-k N]
-  grounded ask <folder> <question> [--index-dir DIR] [--top-k N]
-  grounded status <folder> [--index-dir DIR] [--json]
-
-The index lives in <folder>/.grounded unless --index-dir says otherwise. Indexing settings shared in
-<folder>/.vscode/settings.json (grounded.index.include, exclude, respectGitignore, maxFileSizeKB,
-chunkTokens, secretPatterns) apply, so the CLI builds the index the extension would.
-query and ask first bring the index up to date (only changed files are read); --no-update skips that.
-Models (optional) come from the environment: GROUNDED_CHAT_MODEL (written answers), GROUNDED_EMBED_MODEL
-(hybrid retrieval), GROUNDED_BASE_URL (an OpenAI-compatible server), GROUNDED_API_KEY (or OPENAI_API_KEY).`;
+import { CONFIGURE_MODEL_HINT, generatorFromEnvironment, readEnvironment } from './environment';
+import { errorText } from './errorText';
+import { freshnessLine, terminalProgress } from './indexProgress';
+import { openEngine, requireArguments } from './openEngine';
+import { USAGE, usageFor } from './usage';
 
 const VALUED = new Set(['index-dir', 'top-k', 'batch']);
-const SWITCHES = new Set(['json', 'no-update', 'help', 'verbose']);
+const SWITCHES = new Set(['json', 'no-update', 'help', 'verbose', 'version']);
+const SHORT = new Map([
+  ['k', 'top-k'],
+  ['h', 'help'],
+  ['V', 'version'],
+]);
 
+/** Runs one command; a usage error is reported with that command's synopsis and exit code 2. */
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === 'help' || command === '-h') {
-    process.stdout.write(USAGE + '\n');
-    return command ? 0 : 2;
+  try {
+    return await run(command, rest);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`grounded: ${err.message}\n\n${usageFor(command)}\n`);
+    return 2;
   }
-  const args = parseArgs(rest, VALUED, SWITCHES);
-  if (args.options.has('help')) {
-    process.stdout.write(USAGE + '\n');
-    return 0;
+}
+
+async function run(command: string | undefined, rest: string[]): Promise<number> {
+  if (!command) {
+    process.stderr.write(USAGE + '\n');
+    return 2;
   }
+  if (command === '--help' || command === 'help' || command === '-h') return printed(USAGE);
+  if (command === '--version' || command === '-V') return printed(`grounded ${version}`);
+  const args = parseArgs(rest, VALUED, SWITCHES, SHORT);
+  if (args.options.has('help')) return printed(usageFor(command));
+  if (args.options.has('version')) return printed(`grounded ${version}`);
   switch (command) {
     case 'index':
       return runIndex(args);
@@ -50,34 +56,17 @@ async function main(argv: string[]): Promise<number> {
     case 'status':
       return runStatus(args);
     default:
-      throw new UsageError(`Unknown command "${command}".`);
+      throw new UsageError(`Unknown command "${excerpt(command, 40)}".`);
   }
 }
 
-async function openEngine(args: ParsedArgs, needed: number, readOnly = false): Promise<Engine> {
-  if (args.positional.length < needed) throw new UsageError('Missing arguments.');
-  const folder = args.positional[0];
-  const verbose = args.options.has('verbose');
-  const named = stringOption(args, 'index-dir');
-  // A `.grounded` that came with the repository may be a link to anywhere: only a folder named on the
-  // command line may lie outside the workspace.
-  const indexDir = await resolveIndexDir(folder, named ?? '.grounded', { explicit: named !== undefined });
-  return Engine.open({
-    folder,
-    indexDir,
-    readOnly,
-    config: readSharedIndexSettings(folder),
-    embedder: await embedderFromEnvironment(readEnvironment(), indexDir),
-    // How often a full run writes what it has so far (a kill loses at most this much work).
-    flushEveryFiles: Number(process.env.GROUNDED_FLUSH_EVERY_FILES) || undefined,
-    log: (m) => {
-      if (verbose || m.startsWith('Rebuilding') || m.startsWith('Warning')) process.stderr.write(`grounded: ${m}\n`);
-    },
-  });
+function printed(text: string): number {
+  process.stdout.write(text + '\n');
+  return 0;
 }
 
 async function runIndex(args: ParsedArgs): Promise<number> {
-  const engine = await openEngine(args, 1);
+  const engine = await openEngine(args, ['<folder>']);
   const progress = process.stderr.isTTY ? progressPrinter() : undefined;
   const summary = await engine.indexAll({ onProgress: progress });
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
@@ -90,47 +79,56 @@ async function runIndex(args: ParsedArgs): Promise<number> {
 }
 
 function progressPrinter() {
-  let last = 0;
-  return (p: { phase: string; done: number; total: number }) => {
-    if (Date.now() - last < 100) return;
-    last = Date.now();
-    process.stderr.write(`\r\x1b[K${p.phase} ${p.total ? `${p.done}/${p.total}` : ''}`);
-  };
+  return terminalProgress(process.stderr).update;
 }
 
 function printSummary(s: IndexSummary, indexDir: string): void {
   const lines = [
-    `Indexed ${s.files} files into ${s.chunks} chunks in ${(s.ms / 1000).toFixed(1)} s (${indexDir}).`,
+    `Indexed ${s.files} files into ${s.chunks} chunks in ${(s.ms / 1000).toFixed(1)} s (${visibleText(indexDir)}).`,
     `  added ${s.added}, updated ${s.updated}, renamed ${s.renamed}, removed ${s.removed}, unchanged ${s.unchanged}, skipped ${s.skipped.length}${s.failed.length ? `, failed ${s.failed.length}` : ''}`,
   ];
-  if (s.rebuildReason) lines.push(`  rebuilt: ${s.rebuildReason}`);
-  for (const f of s.failed.slice(0, 20)) lines.push(`  failed: ${f.relPath}: ${f.reason}`);
+  if (s.rebuildReason) lines.push(`  rebuilt: ${visibleText(s.rebuildReason)}`);
+  for (const f of s.failed.slice(0, 20)) lines.push(`  failed: ${visibleText(f.relPath)}: ${visibleText(f.reason)}`);
   process.stdout.write(lines.join('\n') + '\n');
 }
 
+/** Brings the index up to date before a query: live progress on a terminal, then at most one line, on stderr so stdout stays the answer. */
 async function ensureFresh(engine: Engine, args: ParsedArgs): Promise<void> {
   if (args.options.has('no-update')) return;
-  const s = await engine.indexAll();
-  if (s.added + s.updated + s.removed + s.renamed > 0) {
-    process.stderr.write(`Index updated: ${s.added} added, ${s.updated} updated, ${s.removed} removed, ${s.renamed} renamed (${s.chunks} chunks).\n`);
+  const progress = process.stderr.isTTY ? terminalProgress(process.stderr) : undefined;
+  let summary: IndexSummary;
+  try {
+    summary = await engine.indexAll({ onProgress: progress?.update });
+  } finally {
+    progress?.clear();
   }
+  const line = freshnessLine(summary);
+  if (line) process.stderr.write(line + '\n');
+}
+
+/** The words after the folder, as one text (`name`); a blank one is as good as missing. */
+function textArgument(args: ParsedArgs, name: string): string {
+  requireArguments(args, ['<folder>', name]);
+  const text = args.positional.slice(1).join(' ');
+  if (!text.trim()) throw new UsageError(`${name} is empty.`);
+  return text;
 }
 
 async function runQuery(args: ParsedArgs): Promise<number> {
   const batch = stringOption(args, 'batch');
-  const engine = await openEngine(args, batch ? 1 : 2, args.options.has('no-update'));
+  const text = batch ? '' : textArgument(args, '<text>');
   const topK = intOption(args, 'top-k', 10);
+  const engine = await openEngine(args, ['<folder>'], args.options.has('no-update'));
   await ensureFresh(engine, args);
   await warnRepairing(engine);
   if (batch) return runBatch(engine, batch, topK);
-  const text = args.positional.slice(1).join(' ');
   const results = await engine.query(text, { topK });
   if (args.options.has('json')) {
     process.stdout.write(JSON.stringify({ query: text, results }, null, 2) + '\n');
     return 0;
   }
-  if (results.length === 0) process.stdout.write(`Nothing in the index matches "${text}".\n`);
-  results.forEach((r, i) => process.stdout.write(`${i + 1}. ${r.path}:${r.startLine}-${r.endLine}  ${r.title}  (${r.kind}, ${r.score})\n`));
+  if (results.length === 0) process.stdout.write(`Nothing in the index matches "${excerpt(text)}".\n`);
+  results.forEach((r, i) => process.stdout.write(`${i + 1}. ${visibleText(r.path)}:${r.startLine}-${r.endLine}  ${visibleText(r.title)}  (${r.kind}, ${r.score})\n`));
   return 0;
 }
 
@@ -151,7 +149,7 @@ async function runBatch(engine: Engine, file: string, topK: number): Promise<num
       }
       if (typeof q.text !== 'string') throw new UsageError(`${file} line ${n} has no "text" string.`);
       const results = await engine.query(q.text, { topK });
-      process.stdout.write(JSON.stringify({ id: q.id, results: results.map(batchResult) }) + '\n');
+      process.stdout.write(JSON.stringify({ id: q.id, results: results.map(resultFields) }) + '\n');
     }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`Cannot read the batch file ${file}.`);
@@ -160,27 +158,38 @@ async function runBatch(engine: Engine, file: string, topK: number): Promise<num
   return 0;
 }
 
-function batchResult(r: SearchResult) {
+/** A result without its text, as batch queries and `ask --json` list sources. */
+function resultFields(r: SearchResult) {
   return { path: r.path, startLine: r.startLine, endLine: r.endLine, title: r.title, kind: r.kind, score: r.score };
 }
 
 async function runAsk(args: ParsedArgs): Promise<number> {
-  const engine = await openEngine(args, 2, args.options.has('no-update'));
-  const question = args.positional.slice(1).join(' ');
+  const question = textArgument(args, '<question>');
+  const json = args.options.has('json');
+  const env = readEnvironment();
+  const generator = generatorFromEnvironment(env);
+  const topK = intOption(args, 'top-k', generator ? 12 : 5);
+  const engine = await openEngine(args, ['<folder>'], args.options.has('no-update'));
   await ensureFresh(engine, args);
   await warnRepairing(engine);
-  const generator = generatorFromEnvironment(readEnvironment());
-  const results = await engine.query(question, { topK: intOption(args, 'top-k', generator ? 12 : 5) });
+  const results = await engine.query(question, { topK });
   if (!generator) {
-    process.stdout.write(extractiveAnswer(question, results) + '\n\n' + CONFIGURE_MODEL_HINT + '\n');
-    return 0;
+    const answer = extractiveAnswer(question, results, topK);
+    if (json) return printed(JSON.stringify({ question, answer, sources: results.map(resultFields) }, null, 2));
+    return printed(answer + '\n\n' + CONFIGURE_MODEL_HINT);
   }
   const prompt = buildGroundedPrompt(question, results, { maxTokens: generator.maxPromptTokens });
+  const sources = prompt.used as SearchResult[];
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
-  await generator.generate(prompt, (t) => process.stdout.write(t), controller.signal);
-  process.stdout.write('\n\nSources:\n' + prompt.used.map((s, i) => `[${i + 1}] ${s.path}:${s.startLine}-${s.endLine}`).join('\n') + '\n');
-  return 0;
+  if (json) {
+    // A JSON reader wants one whole document, so the answer is collected rather than streamed.
+    let answer = '';
+    await generator.generate(prompt, (t) => (answer += t), controller.signal);
+    return printed(JSON.stringify({ question, answer, sources: sources.map(resultFields), model: env.chatModel }, null, 2));
+  }
+  await generator.generate(prompt, (t) => process.stdout.write(visibleLines(t)), controller.signal);
+  return printed('\n\nSources:\n' + sources.map((s, i) => `[${i + 1}] ${visibleText(s.path)}:${s.startLine}-${s.endLine}`).join('\n'));
 }
 
 /** Results leave out the files of a damaged shard until an index run re-reads them: say so once. */
@@ -191,24 +200,24 @@ async function warnRepairing(engine: Engine): Promise<void> {
 
 async function runStatus(args: ParsedArgs): Promise<number> {
   // Status reads; it never creates, repairs or deletes anything.
-  const engine = await openEngine(args, 1, true);
+  const engine = await openEngine(args, ['<folder>'], true);
   const s = await engine.status();
   if (args.options.has('json')) {
     process.stdout.write(JSON.stringify(s, null, 2) + '\n');
     return 0;
   }
   const lines = [
-    `Folder:   ${s.folder}`,
-    `Index:    ${s.indexDir} (${formatBytes(s.diskBytes)})`,
-    `Model:    ${s.identityText}`,
+    `Folder:   ${visibleText(s.folder)}`,
+    `Index:    ${visibleText(s.indexDir)} (${formatBytes(s.diskBytes)})`,
+    `Model:    ${visibleText(s.identityText)}`,
     `Files:    ${s.files} indexed, ${s.skipped.length} skipped`,
     `Chunks:   ${s.chunks}`,
     `Updated:  ${s.updatedAt}`,
   ];
   const shown = args.options.has('verbose') ? s.skipped.length : 20;
-  for (const k of s.skipped.slice(0, shown)) lines.push(`  skipped ${k.relPath}: ${k.reason}`);
+  for (const k of s.skipped.slice(0, shown)) lines.push(`  skipped ${visibleText(k.relPath)}: ${visibleText(k.reason)}`);
   if (s.skipped.length > shown) lines.push(`  … and ${s.skipped.length - shown} more skipped (see --verbose or --json)`);
-  for (const e of s.errors) lines.push(`Error:    ${e}`);
+  for (const e of s.errors) lines.push(`Error:    ${visibleText(e)}`);
   process.stdout.write(lines.join('\n') + '\n');
   return 0;
 }
@@ -218,15 +227,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof NoIndexError) {
-      process.stderr.write(`grounded: ${err.message} Build it with: grounded index <folder>\n`);
-      process.exitCode = 1;
-    } else if (err instanceof UsageError) {
-      process.stderr.write(`grounded: ${err.message}\n\n${USAGE}\n`);
-      process.exitCode = 2;
-    } else {
-      process.stderr.write(`grounded: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    }
+    const hint = err instanceof NoIndexError ? ' Build it with: grounded index <folder>' : '';
+    process.stderr.write(`grounded: ${visibleText(errorText(err))}${hint}\n`);
+    process.exitCode = 1;
   },
 );

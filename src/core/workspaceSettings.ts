@@ -9,18 +9,7 @@ import { GroundedConfig } from './config';
  * the CLI gets those from its environment only.
  */
 export function readSharedIndexSettings(folder: string): Partial<GroundedConfig> {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(folder, '.vscode', 'settings.json'), 'utf8');
-  } catch {
-    return {};
-  }
-  let settings: Record<string, unknown>;
-  try {
-    settings = JSON.parse(stripJsonComments(text)) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
+  const settings = readWorkspaceSettings(folder);
   const strings = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   const maxKB = num(settings['grounded.index.maxFileSizeKB']);
@@ -33,6 +22,22 @@ export function readSharedIndexSettings(folder: string): Partial<GroundedConfig>
     maxFileBytes: maxKB === undefined ? undefined : Math.max(1024, maxKB * 1024),
     chunkTokens: tokens === undefined ? undefined : Math.min(4000, Math.max(64, tokens)),
   };
+}
+
+/** `grounded.index.location` as the team set it (a folder relative to `folder`), when it is set. */
+export function readSharedIndexLocation(folder: string): string | undefined {
+  const location = readWorkspaceSettings(folder)['grounded.index.location'];
+  return typeof location === 'string' && location.trim() ? location.trim() : undefined;
+}
+
+/** `<folder>/.vscode/settings.json` as an object; empty when it is missing or not JSON (it is untrusted input). */
+function readWorkspaceSettings(folder: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(stripJsonComments(fs.readFileSync(path.join(folder, '.vscode', 'settings.json'), 'utf8')));
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 /** VS Code's settings files are JSON with comments and trailing commas. */

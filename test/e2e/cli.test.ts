@@ -83,7 +83,11 @@ test('--index-dir puts the index elsewhere; errors are one clear line and a non-
 
   const usage = cli(['query', root]);
   assert.equal(usage.code, 2);
-  assert.match(usage.err, /Missing arguments/);
+  assert.match(usage.err, /^grounded: Missing <text>\.\n\nUsage:\n {2}grounded query <folder> <text>/);
+  assert.match(cli(['ask']).err, /Missing <folder> and <question>\./);
+  assert.match(cli(['ask', root, '  ']).err, /<question> is empty\./);
+  assert.match(cli(['ask', root, 'q', '-k', 'two']).err, /--top-k takes a positive whole number, not "two"/);
+  assert.ok(!fs.existsSync(path.join(root, '.grounded')), 'a usage error writes nothing');
 
   const badFlag = cli(['index', root, '--frobnicate']);
   assert.equal(badFlag.code, 2);
@@ -161,4 +165,129 @@ test('the CLI applies the indexing settings a team shares in .vscode/settings.js
   assert.equal(s.identity.chunkerVersion, CHUNKER_VERSION * 1000 + 200, 'chunk size from the shared settings is part of the identity');
   const q = JSON.parse(cli(['query', root, 'MSI package windows', '--json']).out);
   assert.ok(q.results.every((r: { path: string }) => !r.path.startsWith('docs/')), 'docs/ excluded');
+});
+
+test('ask --json is one JSON object; -k is --top-k; --version; a file as --index-dir is one plain sentence', () => {
+  const root = fixtureWorkspace();
+  const ask = cli(['ask', root, 'How do sessions expire?', '--json', '-k', '2']);
+  assert.equal(ask.code, 0, ask.err);
+  const a = JSON.parse(ask.out);
+  assert.deepEqual(Object.keys(a), ['question', 'answer', 'sources']);
+  assert.equal(a.question, 'How do sessions expire?');
+  assert.match(a.answer, /^The most relevant passages/);
+  assert.equal(a.sources.length, 2);
+  assert.deepEqual(Object.keys(a.sources[0]), ['path', 'startLine', 'endLine', 'title', 'kind', 'score']);
+  assert.equal(a.sources[0].path, 'src/session.ts');
+
+  const q = JSON.parse(cli(['query', root, '-k', '1', 'expire idle sessions', '--json']).out);
+  assert.equal(q.query, 'expire idle sessions', '-k 1 is not part of the query');
+  assert.equal(q.results.length, 1);
+  const unknown = cli(['query', root, '-x', 'expire']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /^grounded: Unknown option -x/);
+  assert.equal(cli(['query', root, '--', '-k', '--json']).out, 'Nothing in the index matches "-k --json".\n', 'after --, words are text');
+
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+  for (const flag of [['--version'], ['-V'], ['ask', '--version']]) {
+    const v = cli(flag);
+    assert.equal(v.code, 0);
+    assert.equal(v.out, `grounded ${pkg.version}\n`);
+  }
+
+  const file = path.join(tempDir(), 'not-a-folder');
+  fs.writeFileSync(file, 'x');
+  for (const [command, dir] of [['query', file], ['query', path.join(file, 'below')], ['status', file], ['status', path.join(file, 'below')]]) {
+    const r = cli([command, root, ...(command === 'query' ? ['expire'] : []), '--index-dir', dir]);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /^grounded: --index-dir .*not-a-folder.* (is a file, not a folder|cannot be a folder: a file is in its path)\./);
+    assert.doesNotMatch(r.err, /EEXIST|ENOTDIR|mkdir/);
+  }
+});
+
+test('ask and query report indexing as one stderr line when not on a terminal, and nothing when the index is current', () => {
+  const root = fixtureWorkspace();
+  const first = cli(['ask', root, 'How do sessions expire?']);
+  assert.equal(first.code, 0, first.err);
+  assert.match(first.err, /^Index updated: 4 added, 0 updated, 0 removed, 0 renamed \(\d+ chunks, \d+\.\d s\)\.\n$/);
+  assert.doesNotMatch(first.out, /Index updated/, 'stdout is the answer only');
+  assert.doesNotMatch(first.err, /\x1b/, 'no terminal codes when stderr is not a terminal');
+  assert.equal(cli(['query', root, 'expire']).err, '');
+  fs.appendFileSync(path.join(root, 'src/session.ts'), '\n// touched\n');
+  assert.match(cli(['query', root, 'expire']).err, /^Index updated: 0 added, 1 updated/);
+});
+
+test('a long question is not echoed whole, and the extractive answer leads with one line per source', () => {
+  const root = fixtureWorkspace();
+  const question = 'how do idle sessions expire '.repeat(400);
+  const r = cli(['ask', root, question]);
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.split('\n');
+  assert.ok(lines.every((l) => l.length < 300), 'no line carries the whole question');
+  assert.match(lines[0], /^The most relevant passages for "how do idle sessions expire how.*…":$/);
+  assert.match(lines[2], /^\[1\] src\/session\.ts:\d+-\d+ {2}class SessionManager.* — Expires idle sessions after the timeout\.$/);
+});
+
+test('a new index folder gets a .gitignore, so git status stays clean; an existing or shared one does not', () => {
+  const { INDEX_GITIGNORE } = require('../../src/core/store/indexFolder');
+  const git = (root: string, ...args: string[]) => spawnSync('git', ['-C', root, ...args], { encoding: 'utf8' });
+  const root = fixtureWorkspace();
+  assert.equal(git(root, 'init', '-q').status, 0);
+  assert.equal(cli(['index', root]).code, 0);
+  assert.equal(fs.readFileSync(path.join(root, '.grounded/.gitignore'), 'utf8'), INDEX_GITIGNORE);
+  assert.doesNotMatch(git(root, 'status', '--porcelain', '--untracked-files=all').stdout, /\.grounded/);
+  assert.equal(cli(['query', root, 'expire', '--json']).code, 0, 'the index still opens and answers');
+
+  const existing = fixtureWorkspace();
+  writeTree(existing, { '.grounded/notes.txt': 'mine\n' });
+  const refused = cli(['index', existing]);
+  assert.equal(refused.code, 1, 'the store refuses a folder holding anything else');
+  assert.match(refused.err, /not a Grounded index folder/);
+  assert.ok(!fs.existsSync(path.join(existing, '.grounded/.gitignore')), 'never written into a folder that holds anything else');
+  const empty = fixtureWorkspace();
+  fs.mkdirSync(path.join(empty, '.grounded'));
+  assert.equal(cli(['index', empty]).code, 0);
+  assert.equal(fs.readFileSync(path.join(empty, '.grounded/.gitignore'), 'utf8'), INDEX_GITIGNORE, 'an empty folder (left by a run that failed to open) is as good as new');
+
+  const shared = fixtureWorkspace();
+  writeTree(shared, { '.vscode/settings.json': '{ "grounded.index.location": "./.grounded/" }' });
+  assert.equal(cli(['index', shared]).code, 0);
+  assert.ok(!fs.existsSync(path.join(shared, '.grounded/.gitignore')), 'a shared index is for committing');
+
+  const elsewhere = path.join(tempDir(), 'idx');
+  assert.equal(cli(['index', fixtureWorkspace(), '--index-dir', elsewhere]).code, 0);
+  assert.equal(fs.readFileSync(path.join(elsewhere, '.gitignore'), 'utf8'), INDEX_GITIGNORE, 'any folder the CLI creates');
+  assert.notEqual(cli(['index', path.join(root, 'missing')]).code, 0);
+  assert.ok(!fs.existsSync(path.join(root, 'missing')), 'a missing workspace folder is not created');
+});
+
+test('file names and text with newlines or ESC sequences cannot forge result lines or reach the terminal raw', async () => {
+  const root = fixtureWorkspace();
+  const forged = 'evil\n2. forged.md:1-1  Forged  (doc, 9)\x1b[2J.md';
+  writeTree(root, { [forged]: '# Platypus \x1b]0;pwned\x07\n\nThe platypus lays eggs.\x1b[31m red\n' });
+  const q = cli(['query', root, 'platypus']);
+  assert.equal(q.code, 0, q.err);
+  assert.ok(!q.out.includes('\x1b') && !q.out.includes('\x07'), JSON.stringify(q.out));
+  assert.ok(q.out.trim().split('\n').every((l) => /^\d+\. /.test(l)), 'one line per result');
+  assert.match(q.out, /^1\. evil\\n2\. forged\.md:1-1 {2}Forged {2}\(doc, 9\)\\x1b\[2J\.md:1-3 {2}Platypus \\x1b\]0;pwned\\x07/);
+  assert.equal(JSON.parse(cli(['query', root, 'platypus', '--json']).out).results[0].path, forged, 'JSON keeps the exact name');
+  const ask = cli(['ask', root, 'platypus eggs']);
+  assert.ok(!/[\x1b\x07]/.test(ask.out), JSON.stringify(ask.out));
+  assert.match(ask.out, /The platypus lays eggs\.\\x1b\[31m red/);
+
+  const { startTestServer } = await import('../support/openaiTestServer');
+  const server = await startTestServer({ answer: () => 'Eggs [1].\x1b[2J\nDone.' });
+  try {
+    const env = { GROUNDED_BASE_URL: server.url, GROUNDED_CHAT_MODEL: 'chat-small' };
+    const streamed = await cliAsync(['ask', root, 'platypus eggs'], env);
+    assert.equal(streamed.code, 0, streamed.err);
+    assert.ok(streamed.out.startsWith('Eggs [1].\\x1b[2J\nDone.\n\nSources:\n[1] evil\\n2. forged'), JSON.stringify(streamed.out));
+    const json = await cliAsync(['ask', root, 'platypus eggs', '--json'], env);
+    assert.equal(json.code, 0, json.err);
+    const a = JSON.parse(json.out);
+    assert.equal(a.answer, 'Eggs [1].\x1b[2J\nDone.', 'JSON carries the answer exactly (its escaping is safe)');
+    assert.equal(a.model, 'chat-small');
+    assert.equal(a.sources[0].path, forged);
+  } finally {
+    await server.close();
+  }
 });

@@ -21,3 +21,15 @@ export function hasInvisible(text: string): boolean {
 function escapeCode(code: number): string {
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
+
+/**
+ * Multi-line workspace text (a snippet) for a terminal: line breaks (`\n`, `\r\n`) and tabs stay, every
+ * other control or bidi character is escaped as in `visibleText`, so a file cannot clear the screen,
+ * recolour it or overwrite a line. Backslashes are left alone: code is full of them, and unlike a
+ * label, a snippet's text is never parsed back.
+ */
+export function visibleLines(text: string): string {
+  return text.replace(INVISIBLE, (ch, at: number) =>
+    ch === '\n' || ch === '\t' || (ch === '\r' && text[at + 1] === '\n') ? ch : (NAMED[ch] ?? escapeCode(ch.charCodeAt(0))),
+  );
+}
