@@ -147,7 +147,7 @@ test('an index built before secrets were found by content is rebuilt, so a secre
   writeTree(root, { 'deploy_key': key, 'readme.md': `# Readme\n\n${MARK} here.\n` });
   const indexDir = path.join(tempDir(), 'idx');
   // What the previous version wrote: the key file indexed like any other, under its identity.
-  const { store } = await ShardedStore.open(indexDir, { provider: 'lexical', model: 'bm25', dimensions: 0, chunkerVersion: 2 * 1000 + 400 }, 4);
+  const { store } = await ShardedStore.open(indexDir, { provider: 'lexical', model: 'bm25', dimensions: 0, chunkerVersion: 2 * 1000 + 400 }, { shardCount: 4 });
   const stat = fs.statSync(path.join(root, 'deploy_key'));
   const chunk = { path: 'deploy_key', startLine: 1, endLine: 7, language: 'plaintext', kind: 'doc' as const, title: 'deploy_key', text: `${MARK}\n${key}`, id: 'c1', hash: 'h1' };
   store.putFile({ path: 'deploy_key', hash: 'h0', size: stat.size, mtimeMs: stat.mtimeMs, indexedAt: Date.now() }, [chunk]);
