@@ -1,14 +1,14 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import * as readline from 'readline';
 import { Engine, IndexSummary } from '../core/engine';
 import { formatBytes } from '../core/discovery/walk';
-import { readSharedIndexSettings } from '../core/workspaceSettings';
 import { buildGroundedPrompt } from '../core/prompt/buildPrompt';
 import { extractiveAnswer } from '../core/prompt/extractiveAnswer';
 import { SearchResult } from '../core/retrieval/types';
 import { intOption, parseArgs, ParsedArgs, stringOption, UsageError } from './args';
-import { CONFIGURE_MODEL_HINT, embedderFromEnvironment, generatorFromEnvironment, readEnvironment } from './environment';
+import { CONFIGURE_MODEL_HINT, generatorFromEnvironment, readEnvironment } from './environment';
+import { runMcpServer } from './mcpServer';
+import { openEngine } from './openEngine';
 
 const USAGE = `Usage:
   grounded index <folder> [--index-dir DIR]
@@ -16,6 +16,7 @@ const USAGE = `Usage:
   grounded query <folder> --batch FILE [--index-dir DIR] [--top-k N]
   grounded ask <folder> <question> [--index-dir DIR] [--top-k N]
   grounded status <folder> [--index-dir DIR] [--json]
+  grounded mcp <folder> [--index-dir DIR]      (an MCP server over stdio, for agents)
 
 The index lives in <folder>/.grounded unless --index-dir says otherwise. Indexing settings shared in
 <folder>/.vscode/settings.json (grounded.index.include, exclude, respectGitignore, maxFileSizeKB,
@@ -47,27 +48,11 @@ async function main(argv: string[]): Promise<number> {
       return runAsk(args);
     case 'status':
       return runStatus(args);
+    case 'mcp':
+      return runMcpServer(args);
     default:
       throw new UsageError(`Unknown command "${command}".`);
   }
-}
-
-async function openEngine(args: ParsedArgs, needed: number): Promise<Engine> {
-  if (args.positional.length < needed) throw new UsageError('Missing arguments.');
-  const folder = args.positional[0];
-  const verbose = args.options.has('verbose');
-  const indexDir = stringOption(args, 'index-dir') ?? path.join(folder, '.grounded');
-  return Engine.open({
-    folder,
-    indexDir,
-    config: readSharedIndexSettings(folder),
-    embedder: await embedderFromEnvironment(readEnvironment(), indexDir),
-    // How often a full run writes what it has so far (a kill loses at most this much work).
-    flushEveryFiles: Number(process.env.GROUNDED_FLUSH_EVERY_FILES) || undefined,
-    log: (m) => {
-      if (verbose || m.startsWith('Rebuilding')) process.stderr.write(m + '\n');
-    },
-  });
 }
 
 async function runIndex(args: ParsedArgs): Promise<number> {
