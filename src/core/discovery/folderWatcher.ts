@@ -19,6 +19,8 @@ export interface FolderWatcher {
 export interface WatchOptions {
   /** Changes under these relative paths are not reported (the index's own folder). */
   ignore: (relPath: string) => boolean;
+  /** Whether a directory that appears is watched at once (not one the index leaves out, such as node_modules). */
+  watchable?: (relDir: string) => boolean;
   log?: (message: string) => void;
   /** Tests force a mode; otherwise the platform decides. */
   mode?: WatchMode;
@@ -33,7 +35,7 @@ export function watchFolder(folder: string, onChange: (relPath: string) => void,
     if (!opts.ignore(rel)) onChange(rel);
   };
   if (mode === 'recursive') return recursiveWatcher(folder, report, opts.log);
-  if (mode === 'directories') return directoryWatcher(folder, report, opts.log);
+  if (mode === 'directories') return directoryWatcher(folder, report, opts.watchable ?? ((rel) => !opts.ignore(rel)), opts.log);
   return { mode: 'none', watchDirectories: () => undefined, close: () => undefined };
 }
 
@@ -58,8 +60,10 @@ function recursiveWatcher(folder: string, report: (rel: string) => void, log?: (
   };
 }
 
-function directoryWatcher(folder: string, report: (rel: string) => void, log?: (m: string) => void): FolderWatcher {
+function directoryWatcher(folder: string, report: (rel: string) => void, watchable: (rel: string) => boolean, log?: (m: string) => void): FolderWatcher {
   const watchers = new Map<string, fs.FSWatcher>();
+  // Directories that appeared since the last check: kept watched even while they hold no indexed file yet.
+  const appeared = new Set<string>();
   let failed = false;
   const watchOne = (rel: string) => {
     if (watchers.has(rel) || failed) return;
@@ -68,11 +72,17 @@ function directoryWatcher(folder: string, report: (rel: string) => void, log?: (
         const child = name ? (rel ? `${rel}/${name}` : String(name)) : rel;
         report(child);
         // A new directory is watched at once, so files written into it next are not missed.
-        if (name) fs.promises.stat(path.join(folder, child)).then((s) => s.isDirectory() && watchOne(child), () => undefined);
+        if (name && watchable(child)) {
+          fs.promises.stat(path.join(folder, child)).then(
+            (s) => s.isDirectory() && (appeared.add(child), watchOne(child)),
+            () => appeared.delete(child),
+          );
+        }
       });
       w.on('error', () => {
         w.close();
         watchers.delete(rel);
+        appeared.delete(rel);
         report(rel);
       });
       watchers.set(rel, w);
@@ -92,6 +102,8 @@ function directoryWatcher(folder: string, report: (rel: string) => void, log?: (
     },
     watchDirectories(relDirs) {
       const wanted = new Set(relDirs);
+      for (const rel of appeared) if (fs.existsSync(path.join(folder, rel))) wanted.add(rel);
+      appeared.clear();
       for (const [rel, w] of watchers) if (!wanted.has(rel)) (w.close(), watchers.delete(rel));
       for (const rel of wanted) watchOne(rel);
     },

@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { createPathFilter } from '../discovery/pathFilter';
 import { SkippedFile } from '../discovery/walk';
 import { directoriesOf, FolderWatcher, watchFolder, WatchMode } from '../discovery/folderWatcher';
 import { Engine, IndexSummary } from '../engine';
@@ -55,7 +56,14 @@ export class FreshIndex {
     this.maxAgeMs = opts.maxAgeMs ?? MAX_AGE_MS;
     const indexRel = path.relative(engine.folder, engine.indexDir).split(path.sep).join('/');
     const insideIndex = (rel: string) => !indexRel.startsWith('..') && (rel === indexRel || rel.startsWith(indexRel + '/'));
-    this.watcher = watchFolder(engine.folder, () => this.changed(), { ignore: insideIndex, log: opts.log, mode: opts.watchMode });
+    const filter = createPathFilter(engine.folder, engine.config);
+    const excludedDir = (rel: string) => rel.split('/').some((_, i, parts) => !!filter.checkEntry(parts.slice(0, i + 1).join('/'), true));
+    this.watcher = watchFolder(engine.folder, () => this.changed(), {
+      ignore: insideIndex,
+      watchable: (rel) => !insideIndex(rel) && !excludedDir(rel),
+      log: opts.log,
+      mode: opts.watchMode,
+    });
   }
 
   /** Starts the first check in the background. */
