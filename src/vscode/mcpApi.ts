@@ -26,8 +26,13 @@ export interface McpApi {
   StdioDefinition: StdioDefinitionClass;
 }
 
+/** The first release with the stable API; 1.100 has a proposed one under another contribution point. */
+const STABLE_SINCE: [number, number] = [1, 101];
+
 /** The API when this VS Code has it, else undefined. */
-export function mcpApi(): McpApi | undefined {
+export function mcpApi(version = vscode.version): McpApi | undefined {
+  const [major, minor] = version.split('.').map((n) => parseInt(n, 10));
+  if (major < STABLE_SINCE[0] || (major === STABLE_SINCE[0] && minor < STABLE_SINCE[1])) return undefined;
   const lm = vscode.lm as unknown as { registerMcpServerDefinitionProvider?: (id: string, p: McpServerDefinitionProvider) => vscode.Disposable };
   const StdioDefinition = (vscode as unknown as { McpStdioServerDefinition?: StdioDefinitionClass }).McpStdioServerDefinition;
   if (typeof lm.registerMcpServerDefinitionProvider !== 'function' || typeof StdioDefinition !== 'function') return undefined;

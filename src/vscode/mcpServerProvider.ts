@@ -20,15 +20,24 @@ export interface McpServerRegistration {
  */
 export function registerMcpServers(extensionUri: vscode.Uri, version: string, index: WorkspaceIndex, log: vscode.LogOutputChannel): McpServerRegistration {
   const api = mcpApi();
-  const definitions = () => (api ? index.all.map((f) => serverFor(api, f, extensionUri, version, index.all.length > 1)) : []);
   if (!api) {
-    log.debug('This VS Code has no MCP server definition API (1.101+): the Grounded MCP server is not offered to agent mode.');
-    return { registered: false, definitions, dispose: () => undefined };
+    log.debug(`VS Code ${vscode.version} has no stable MCP server definition API (1.101+): the Grounded MCP server is not offered to agent mode.`);
+    return { registered: false, definitions: () => [], dispose: () => undefined };
   }
+  const definitions = () => index.all.map((f) => serverFor(api, f, extensionUri, version, index.all.length > 1));
   const changed = new vscode.EventEmitter<void>();
+  let provider: vscode.Disposable;
+  try {
+    provider = api.registerProvider(MCP_PROVIDER_ID, { onDidChangeMcpServerDefinitions: changed.event, provideMcpServerDefinitions: definitions });
+  } catch (err) {
+    // An editor whose API differs from the stable one must still get the rest of Grounded.
+    log.warn(`The Grounded MCP server could not be offered to agent mode: ${err instanceof Error ? err.message : String(err)}`);
+    changed.dispose();
+    return { registered: false, definitions: () => [], dispose: () => undefined };
+  }
   const disposables: vscode.Disposable[] = [
     changed,
-    api.registerProvider(MCP_PROVIDER_ID, { onDidChangeMcpServerDefinitions: changed.event, provideMcpServerDefinitions: definitions }),
+    provider,
     vscode.workspace.onDidChangeWorkspaceFolders(() => changed.fire()),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('grounded') && changed.fire()),
   ];

@@ -139,7 +139,8 @@ describe('Grounded in a real extension host', () => {
   });
 
   it('offers agent mode a runnable Grounded MCP server where VS Code has the API, and skips it cleanly where not', async () => {
-    const hasApi = 'registerMcpServerDefinitionProvider' in vscode.lm && typeof (vscode as unknown as Record<string, unknown>).McpStdioServerDefinition === 'function';
+    const [major, minor] = vscode.version.split('.').map(Number);
+    const hasApi = (major > 1 || minor >= 101) && 'registerMcpServerDefinitionProvider' in vscode.lm && typeof (vscode as unknown as Record<string, unknown>).McpStdioServerDefinition === 'function';
     assert.equal(api.mcpServers.registered, hasApi);
     if (!hasApi) {
       assert.deepEqual(api.mcpServers.definitions(), [], `VS Code ${vscode.version} has no MCP server definition API`);
