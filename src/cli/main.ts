@@ -7,7 +7,6 @@ import { extractiveAnswer } from '../core/prompt/extractiveAnswer';
 import { SearchResult } from '../core/retrieval/types';
 import { intOption, parseArgs, ParsedArgs, stringOption, UsageError } from './args';
 import { CONFIGURE_MODEL_HINT, generatorFromEnvironment, readEnvironment } from './environment';
-import { runMcpServer } from './mcpServer';
 import { openEngine } from './openEngine';
 
 const USAGE = `Usage:
@@ -49,7 +48,8 @@ async function main(argv: string[]): Promise<number> {
     case 'status':
       return runStatus(args);
     case 'mcp':
-      return runMcpServer(args);
+      // Loaded only for this command: the MCP SDK would add a tenth of a second to every other one's start.
+      return (await import('./mcpServer')).runMcpServer(args);
     default:
       throw new UsageError(`Unknown command "${command}".`);
   }
