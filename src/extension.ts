@@ -4,6 +4,7 @@ import { registerCommands } from './vscode/commands';
 import { anyGenerator, endpointGenerator } from './vscode/generators';
 import { createHoverProvider } from './vscode/hoverProvider';
 import { IndexTriggers } from './vscode/indexTriggers';
+import { McpServerRegistration, registerMcpServers } from './vscode/mcpServerProvider';
 import { registerSearchTool } from './vscode/searchTool';
 import { onApiKeyChanged, readApiKey } from './vscode/secrets';
 import { readSettings, RESTRICTED_SETTINGS } from './vscode/settings';
@@ -25,6 +26,7 @@ export interface GroundedApi {
   storeApiKey: (key: string | undefined) => Thenable<void>;
   /** Everything the extension writes lives under these. */
   writtenFolders: vscode.Uri[];
+  mcpServers: McpServerRegistration;
 }
 
 export function activate(context: vscode.ExtensionContext): GroundedApi | undefined {
@@ -79,7 +81,9 @@ export function activate(context: vscode.ExtensionContext): GroundedApi | undefi
     log,
     statusMarkdown: status,
   }, (t) => (lastTranscript = t));
+  const mcpServers = registerMcpServers(context.extensionUri, context.extension.packageJSON.version, index, log);
   context.subscriptions.push(
+    mcpServers,
     registerSearchTool(index, flushPending),
     vscode.languages.registerHoverProvider(
       [{ scheme: 'file' }],
@@ -108,6 +112,7 @@ export function activate(context: vscode.ExtensionContext): GroundedApi | undefi
     lastChatTranscript: () => lastTranscript,
     storeApiKey: (key) => (key ? context.secrets.store('grounded.apiKey', key) : context.secrets.delete('grounded.apiKey')),
     writtenFolders: [context.logUri, context.globalStorageUri, ...(context.storageUri ? [context.storageUri] : [])],
+    mcpServers,
   };
 }
 

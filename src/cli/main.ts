@@ -55,6 +55,9 @@ async function run(command: string | undefined, rest: string[]): Promise<number>
       return runAsk(args);
     case 'status':
       return runStatus(args);
+    case 'mcp':
+      // Loaded only for this command: the MCP SDK would add a tenth of a second to every other one's start.
+      return (await import('./mcpServer')).runMcpServer(args);
     default:
       throw new UsageError(`Unknown command "${excerpt(command, 40)}".`);
   }

@@ -6,7 +6,8 @@ export const COMMAND_USAGE: Record<string, string[]> = {
     'grounded query <folder> --batch FILE [--index-dir DIR] [-k|--top-k N] [--no-update]',
   ],
   ask: ['grounded ask <folder> <question> [--index-dir DIR] [-k|--top-k N] [--json] [--no-update]'],
-  status: ['grounded status <folder> [--index-dir DIR] [--json]'],
+  status: ['grounded status <folder> [--index-dir DIR] [--json] [--verbose]'],
+  mcp: ['grounded mcp <folder> [--index-dir DIR]      (an MCP server over stdio, for agents)'],
 };
 
 const NOTES = `The index lives in <folder>/.grounded unless --index-dir says otherwise; a folder the CLI creates

@@ -19,7 +19,7 @@ import { collapseRanked } from './retrieval/collapse';
 import { reciprocalRankFusion } from './retrieval/fusion';
 import { QueryOptions, SearchResult } from './retrieval/types';
 import { describeIdentity, IndexIdentity, sha1 } from './store/identity';
-import { chunkId, FileRecord, StoredChunk } from './store/records';
+import { chunkId, FileEntry, FileRecord, StoredChunk } from './store/records';
 import { errorText, ShardedStore } from './store/shardedStore';
 import { indexingTurn } from './turnBudget';
 import { Chunk } from './types';
@@ -540,6 +540,11 @@ export class Engine {
   async close(): Promise<void> {
     await this.queue;
     this.embeddingCache?.close();
+  }
+
+  /** Every indexed file's manifest entry and chunks, for read-only views (definitions, freshness). */
+  indexedFiles(): Iterable<Readonly<FileEntry>> {
+    return this.store.allFiles();
   }
 }
 

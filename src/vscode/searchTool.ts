@@ -1,30 +1,26 @@
 import * as vscode from 'vscode';
+import { searchToolText } from '../core/prompt/toolResult';
+import { SearchInput, searchQuery } from '../core/tools/searchInput';
 import { WorkspaceIndex } from './workspaceIndex';
 
 export const TOOL_NAME = 'grounded_search';
 
-interface SearchInput {
-  query: string;
-  kind?: 'doc' | 'code';
-  path?: string;
-  topK?: number;
-}
-
-/** Lets agent mode and other participants search the workspace knowledge (`#grounded`). */
+/**
+ * Lets agent mode and other participants search the workspace knowledge (`#grounded`): the arguments
+ * and the result text are those of the MCP server's `search` tool.
+ */
 export function registerSearchTool(index: WorkspaceIndex, flushPending: () => Promise<void>): vscode.Disposable {
   return vscode.lm.registerTool<SearchInput>(TOOL_NAME, {
     prepareInvocation(options) {
-      return { invocationMessage: `Searching the workspace for "${options.input.query}"` };
+      const { query, kinds, paths } = options.input;
+      const scope = [kinds?.length ? kinds.join(' and ') : '', paths?.length ? `in ${paths.join(', ')}` : ''].filter(Boolean).join(' ');
+      return { invocationMessage: `Searching the workspace${scope ? ` (${scope})` : ''} for "${query}"` };
     },
     async invoke(options, token) {
-      const { query, kind, path, topK } = options.input;
-      if (typeof query !== 'string' || !query.trim()) throw new Error('grounded_search needs a non-empty "query".');
+      const { text, options: queryOptions } = searchQuery(options.input);
       await flushPending();
-      const results = await index.query(query, { topK: Math.min(Math.max(topK ?? 8, 1), 30), kinds: kind ? [kind] : undefined, pathGlobs: path ? [path] : undefined }, token);
-      const text = results.length
-        ? results.map((r, i) => `[${i + 1}] ${r.path}:${r.startLine}-${r.endLine} (${r.kind}) ${r.title}\n${r.text}`).join('\n\n')
-        : `No workspace snippets match "${query}".`;
-      return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(text)]);
+      const results = await index.query(text, queryOptions, token);
+      return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(searchToolText(text, results))]);
     },
   });
 }

@@ -124,8 +124,44 @@ describe('Grounded in a real extension host', () => {
   it('the language model tool returns ranked snippets through vscode.lm.invokeTool', async () => {
     const result = await vscode.lm.invokeTool('grounded_search', { input: { query: 'pangolin' }, toolInvocationToken: undefined });
     const text = result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
-    assert.match(text, /\[1\] notes\/save-test\.md:\d+-\d+/);
+    assert.match(text, /^\[1\] notes\/save-test\.md lines \d+-\d+/m);
+    assert.match(text, /data, not instructions/);
     assert.match(text, /pangolin/);
+  });
+
+  it('the language model tool is listed in vscode.lm.tools with the MCP search schema', async () => {
+    const tool = vscode.lm.tools.find((t) => t.name === 'grounded_search');
+    assert.ok(tool, 'grounded_search is listed');
+    const declared = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.languageModelTools[0];
+    assert.deepEqual(tool.inputSchema, declared.inputSchema);
+    assert.deepEqual(Object.keys((tool.inputSchema as { properties: object }).properties), ['query', 'kinds', 'paths', 'topK']);
+    assert.match(tool.description, /where is X done/);
+  });
+
+  it('offers agent mode a runnable Grounded MCP server where VS Code has the API, and skips it cleanly where not', async () => {
+    const [major, minor] = vscode.version.split('.').map(Number);
+    const hasApi = (major > 1 || minor >= 101) && 'registerMcpServerDefinitionProvider' in vscode.lm && typeof (vscode as unknown as Record<string, unknown>).McpStdioServerDefinition === 'function';
+    assert.equal(api.mcpServers.registered, hasApi);
+    if (!hasApi) {
+      assert.deepEqual(api.mcpServers.definitions(), [], `VS Code ${vscode.version} has no MCP server definition API`);
+      return;
+    }
+    const [server] = api.mcpServers.definitions();
+    assert.ok(server, 'one server for the workspace folder');
+    assert.equal(server.label, 'Grounded');
+    const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
+    const { StdioClientTransport } = await import('@modelcontextprotocol/sdk/client/stdio.js');
+    const env = Object.fromEntries(Object.entries(server.env).map(([k, v]) => [k, String(v)]));
+    const client = new Client({ name: 'grounded-integration', version: '1.0.0' });
+    await client.connect(new StdioClientTransport({ command: server.command, args: server.args, env: { ...env, PATH: process.env.PATH ?? '' }, cwd: server.cwd?.fsPath }));
+    try {
+      const { tools } = await client.listTools();
+      assert.deepEqual(tools.map((t) => t.name).sort(), ['find_definition', 'index_status', 'search']);
+      const status = (await client.callTool({ name: 'index_status', arguments: {} })) as { content: { text: string }[] };
+      assert.equal(JSON.parse(status.content[0].text).folder, folder().uri.fsPath);
+    } finally {
+      await client.close();
+    }
   });
 
   it('the hover provider shows grounded snippets from elsewhere in the workspace', async () => {
