@@ -6,6 +6,7 @@ import { formatBytes } from '../core/discovery/walk';
 import { readSharedIndexSettings } from '../core/workspaceSettings';
 import { buildGroundedPrompt } from '../core/prompt/buildPrompt';
 import { extractiveAnswer } from '../core/prompt/extractiveAnswer';
+import { citationLabel } from '../core/prompt/citationLabel';
 import { SearchResult } from '../core/retrieval/types';
 import { intOption, parseArgs, ParsedArgs, stringOption, UsageError } from './args';
 import { CONFIGURE_MODEL_HINT, embedderFromEnvironment, generatorFromEnvironment, readEnvironment } from './environment';
@@ -154,7 +155,8 @@ async function runBatch(engine: Engine, file: string, topK: number): Promise<num
 }
 
 function batchResult(r: SearchResult) {
-  return { path: r.path, startLine: r.startLine, endLine: r.endLine, title: r.title, kind: r.kind, score: r.score };
+  const locator = { ...(r.page !== undefined ? { page: r.page } : {}), ...(r.cell !== undefined ? { cell: r.cell } : {}) };
+  return { path: r.path, startLine: r.startLine, endLine: r.endLine, title: r.title, kind: r.kind, score: r.score, ...locator };
 }
 
 async function runAsk(args: ParsedArgs): Promise<number> {
@@ -171,7 +173,7 @@ async function runAsk(args: ParsedArgs): Promise<number> {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   await generator.generate(prompt, (t) => process.stdout.write(t), controller.signal);
-  process.stdout.write('\n\nSources:\n' + prompt.used.map((s, i) => `[${i + 1}] ${s.path}:${s.startLine}-${s.endLine}`).join('\n') + '\n');
+  process.stdout.write('\n\nSources:\n' + prompt.used.map((s, i) => `[${i + 1}] ${citationLabel(s)}`).join('\n') + '\n');
   return 0;
 }
 

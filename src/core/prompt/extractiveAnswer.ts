@@ -1,4 +1,5 @@
 import { PromptSnippet, formatSnippet } from './buildPrompt';
+import { citationLabel } from './citationLabel';
 
 /**
  * The answer when no model is configured: the best snippets, each numbered and cited with its path
@@ -8,6 +9,6 @@ export function extractiveAnswer(question: string, snippets: readonly PromptSnip
   if (snippets.length === 0) return `Nothing in the index matches "${question}".`;
   const shown = snippets.slice(0, maxSnippets);
   const parts = shown.map((s, i) => formatSnippet(i + 1, s));
-  const sources = shown.map((s, i) => `[${i + 1}] ${s.path}:${s.startLine}-${s.endLine}`);
+  const sources = shown.map((s, i) => `[${i + 1}] ${citationLabel(s)}`);
   return [`The most relevant passages for "${question}":`, '', ...parts.flatMap((p) => [p, '']), 'Sources:', ...sources].join('\n');
 }

@@ -464,6 +464,8 @@ function chunkItem(chunk: StoredChunk): Partial<IndexItem> {
       title: chunk.title,
       text: chunk.text,
       hash: chunk.hash,
+      ...(chunk.page !== undefined ? { page: chunk.page } : {}),
+      ...(chunk.cell !== undefined ? { cell: chunk.cell } : {}),
     },
   };
 }
@@ -499,6 +501,7 @@ function entriesOf(items: IndexItem[]): FileEntry[] {
         title: String(m.title),
         text: String(m.text),
         hash: String(m.hash),
+        ...locatorOf(m),
       });
       chunks.set(p, list);
     }
@@ -511,6 +514,12 @@ function entriesOf(items: IndexItem[]): FileEntry[] {
 }
 
 const LANGUAGE_NAMES = new Map<string, string>();
+
+/** A chunk's page and cell, kept only when they are what they claim: the index files are untrusted input. */
+function locatorOf(m: Record<string, MetadataTypes>): { page?: number; cell?: number } {
+  const ok = (v: MetadataTypes) => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
+  return { ...(ok(m.page) ? { page: m.page as number } : {}), ...(ok(m.cell) ? { cell: m.cell as number } : {}) };
+}
 
 function intern(canonical: Map<string, string>, s: string): string {
   const known = canonical.get(s);

@@ -1,0 +1,22 @@
+import * as path from 'path';
+import { documentFormatForPath } from '../chunk/documentFormats';
+import { GroundedConfig } from '../config';
+import { docxToHtml } from './docxText';
+import { extractPdfText } from './pdfText';
+import { decodeText, readFileBytes, readTextFile, TextRead } from './readText';
+
+/**
+ * Any file's text as its chunker takes it: for PDF the extracted text layer, for Word the HTML of its
+ * headings and paragraphs, for notebooks and HTML the file itself (long lines allowed: they are parsed,
+ * not shown); for everything else `readTextFile`. Documents have their own size limit, `maxDocumentBytes`.
+ */
+export async function readDocument(absPath: string, config: GroundedConfig): Promise<TextRead> {
+  const format = documentFormatForPath(path.basename(absPath));
+  if (!format) return readTextFile(absPath, config.maxFileBytes);
+  const read = await readFileBytes(absPath, config.maxDocumentBytes);
+  if (!read.ok) return read;
+  const meta = { size: read.size, mtimeMs: read.mtimeMs };
+  if (format === 'pdf') return { ...(await extractPdfText(read.bytes)), ...meta };
+  if (format === 'docx') return { ...(await docxToHtml(read.bytes)), ...meta };
+  return { ...decodeText(read.bytes, true), ...meta };
+}
