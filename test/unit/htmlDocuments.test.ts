@@ -4,34 +4,11 @@ import { chunkFile } from '../../src/core/chunk/chunkFile';
 import { chunkHtml } from '../../src/core/chunk/htmlChunker';
 import { docxToHtml } from '../../src/core/discovery/docxText';
 import { makeDocx, makeZip } from '../support/documentFixtures';
+import { expenseDocx, WIKI_EXPORT } from '../support/documentSamples';
 
 const noCode = async () => {
   throw new Error('no code in these documents');
 };
-
-/** An exported wiki page: site navigation, a header and footer, scripts and styles around the article. */
-export const WIKI_EXPORT = `<!DOCTYPE html>
-<html>
-<head><title>Runbook</title><style>body { color: red }</style></head>
-<body>
-<header><a href="/">Acme Wiki</a> <nav><a href="/spaces">Spaces</a> <a href="/people">People</a></nav></header>
-<div class="sidebar" role="navigation"><ul><li>Home</li><li>Recent changes</li></ul></div>
-<main>
-<h1>Database failover</h1>
-<p>When the primary stops answering, promote the replica
-with <code>pg_ctl promote</code>.</p>
-<h2>Before you start</h2>
-<ul><li>Page the on-call DBA.</li><li>Freeze deploys &amp; migrations.</li></ul>
-<script>trackPageView("runbook")</script>
-<h2>Afterwards</h2>
-<table><tr><th>Step</th><th>Owner</th></tr><tr><td>Rebuild the old primary</td><td>DBA</td></tr></table>
-<pre>psql -c 'select 1'
-  -- indented</pre>
-</main>
-<footer>Copyright Acme. <a href="/privacy">Privacy</a></footer>
-</body>
-</html>
-`;
 
 test('HTML: the main text only, headings as the heading path, lines of the source', async () => {
   const chunks = await chunkFile('wiki/runbook.html', WIKI_EXPORT, { maxTokens: 400 }, noCode);
@@ -68,13 +45,7 @@ test('HTML: a long section is packed up to the token limit, a giant paragraph cu
 });
 
 test('Word: headings and paragraphs through mammoth, chunked by heading, lines of the extracted text', async () => {
-  const docx = makeDocx([
-    { text: 'Expense Policy', style: 'Heading1' },
-    { text: 'Receipts are required for every expense over 25 euros.' },
-    { text: 'Meals', style: 'Heading2' },
-    { text: 'Dinner with a client is refunded up to 60 euros a person.' },
-    { text: 'Alcohol is never refunded.' },
-  ]);
+  const docx = expenseDocx();
   const html = await docxToHtml(docx);
   assert.ok(html.ok, html.ok ? '' : html.reason);
   const chunks = await chunkFile('policies/expenses.docx', html.text, { maxTokens: 400 }, noCode);

@@ -3,17 +3,9 @@ import { test } from 'node:test';
 import { chunkFile } from '../../src/core/chunk/chunkFile';
 import { createCodeChunker } from '../../src/core/chunk/codeChunker';
 import { makeNotebook } from '../support/documentFixtures';
+import { CHURN_NOTEBOOK } from '../support/documentSamples';
 
 const code = createCodeChunker();
-
-/** An analysis notebook: headings in Markdown cells, Python in code cells, one with a large output. */
-export const CHURN_NOTEBOOK = makeNotebook([
-  { kind: 'markdown', source: '# Churn analysis\n\nWhy customers cancel in their first month.' },
-  { kind: 'code', source: 'import pandas as pd\n\ndef load_events(path):\n    return pd.read_csv(path)\n', outputs: [{ output_type: 'stream', name: 'stdout', text: ['OUTPUT-ONLY-TOKEN loaded 120000 rows\n'] }] },
-  { kind: 'markdown', source: '## Cohorts\n\nCustomers are grouped by signup week.' },
-  { kind: 'code', source: 'cohorts = events.groupby("signup_week").size()' },
-  { kind: 'markdown', source: '' },
-]);
 
 test('a notebook: Markdown cells by heading, code cells as Python, each chunk knowing its cell; outputs left out', async () => {
   const chunks = await chunkFile('analysis/churn.ipynb', CHURN_NOTEBOOK, { maxTokens: 400 }, code);

@@ -7,24 +7,8 @@ import { withDefaults } from '../../src/core/config';
 import { extractPdfText } from '../../src/core/discovery/pdfText';
 import { readDocument } from '../../src/core/discovery/readDocument';
 import { IMAGE_ONLY_PAGE, makePdf } from '../support/documentFixtures';
+import { policyPdf } from '../support/documentSamples';
 import { tempDir } from './helpers';
-
-/** A two-page policy: a title and a section heading on page 1, a section continued and a new one on page 2. */
-export function policyPdf(): Buffer {
-  return makePdf([
-    [
-      { text: 'Travel Policy', size: 22 },
-      { text: 'Booking', size: 16 },
-      { text: 'Employees book economy class for flights under six hours.', size: 11 },
-      { text: 'Managers approve business class in writing.', size: 11 },
-    ],
-    [
-      { text: 'Hotels are booked through the travel desk (ext. 4410).', size: 11 },
-      { text: 'Refunds', size: 16 },
-      { text: 'Unused tickets are refunded within 14 days.', size: 11 },
-    ],
-  ]);
-}
 
 async function chunksOf(bytes: Buffer, maxTokens = 400) {
   const extracted = await extractPdfText(bytes);
