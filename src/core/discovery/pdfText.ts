@@ -13,7 +13,18 @@ function loadPdfJs(): Promise<PdfJs> {
   pdfjs ??= (async () => {
     const worker = await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
     (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker ??= worker;
-    return import('pdfjs-dist/legacy/build/pdf.mjs');
+    // pdf.js's display module builds a DOMMatrix when it loads, for rendering, which Grounded never
+    // does; Node has none, and the canvas package pdf.js would take one from is native (not in the
+    // VSIX). A placeholder lets it load, the same with or without that package installed.
+    (globalThis as { DOMMatrix?: unknown }).DOMMatrix ??= class RenderingOnlyMatrix {};
+    // It also prints, as it loads, that rendering may be broken: true, and nothing to do with text.
+    const warn = console.warn;
+    console.warn = () => undefined;
+    try {
+      return await import('pdfjs-dist/legacy/build/pdf.mjs');
+    } finally {
+      console.warn = warn;
+    }
   })();
   return pdfjs;
 }

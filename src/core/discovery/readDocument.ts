@@ -16,7 +16,12 @@ export async function readDocument(absPath: string, config: GroundedConfig): Pro
   const read = await readFileBytes(absPath, config.maxDocumentBytes);
   if (!read.ok) return read;
   const meta = { size: read.size, mtimeMs: read.mtimeMs };
-  if (format === 'pdf') return { ...(await extractPdfText(read.bytes)), ...meta };
-  if (format === 'docx') return { ...(await docxToHtml(read.bytes)), ...meta };
+  try {
+    if (format === 'pdf') return { ...(await extractPdfText(read.bytes)), ...meta };
+    if (format === 'docx') return { ...(await docxToHtml(read.bytes)), ...meta };
+  } catch (err) {
+    // Reads run ahead of indexing: a read that threw would be a rejection nobody awaits yet.
+    return { ok: false, reason: `cannot extract the text (${(err as Error)?.message ?? String(err)})`, ...meta };
+  }
   return { ...decodeText(read.bytes, true), ...meta };
 }
