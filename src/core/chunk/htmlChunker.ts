@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { Chunk, ChunkOptions } from '../types';
+import { enterHeading, PathHeading, pathTitle } from './headingPath';
 import { packByTokens } from './packByTokens';
 import { HtmlBlock, htmlBlocks } from './htmlBlocks';
 import { maxCharsFor } from './lineWindowChunker';
@@ -22,7 +23,7 @@ export type HtmlLines = 'source' | 'extracted';
 export function chunkHtml(relPath: string, html: string, language: string, lines: HtmlLines, opts: ChunkOptions): Chunk[] {
   const blocks = placeBlocks(html, splitLongBlocks(htmlBlocks(html), maxCharsFor(opts)), lines);
   const chunks: Chunk[] = [];
-  const stack: { level: number; text: string }[] = [];
+  let headings: PathHeading[] = [];
   let run: PlacedBlock[] = [];
   let title = path.posix.basename(relPath);
   const flush = () => {
@@ -32,9 +33,8 @@ export function chunkHtml(relPath: string, html: string, language: string, lines
   for (const block of blocks) {
     if (block.heading) {
       if (run.some((b) => !b.heading)) flush();
-      while (stack.length && stack[stack.length - 1].level >= block.heading) stack.pop();
-      stack.push({ level: block.heading, text: block.text.replace(/\s+/g, ' ') });
-      title = stack.map((s) => s.text).join(' > ');
+      headings = enterHeading(headings, { level: block.heading, text: block.text.replace(/\s+/g, ' ') });
+      title = pathTitle(headings);
     }
     run.push(block);
   }

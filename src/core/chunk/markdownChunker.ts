@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { approxTokens, Chunk, ChunkOptions } from '../types';
+import { enterHeading, PathHeading } from './headingPath';
 
 /** Prose formats and the language id each chunk carries. */
 const PROSE_LANGUAGES: Record<string, string> = {
@@ -61,10 +62,7 @@ export function chunkProse(relPath: string, text: string, language: string, opts
 }
 
 /** A heading around a piece of prose that is not in its text: the notebook cells above a Markdown cell. */
-export interface OuterHeading {
-  level: number;
-  text: string;
-}
+export type OuterHeading = PathHeading;
 
 /**
  * The heading path after a piece of prose: `outer` with the text's own headings applied, for the prose
@@ -72,12 +70,9 @@ export interface OuterHeading {
  */
 export function headingPathAfter(text: string, language: string, outer: OuterHeading[]): OuterHeading[] {
   const lines = splitProseLines(text);
-  const stack = [...outer];
-  for (const h of headingsOf(lines, fencedLines(lines, language), language)) {
-    while (stack.length && stack[stack.length - 1].level >= h.level) stack.pop();
-    stack.push({ level: h.level, text: h.text });
-  }
-  return stack;
+  let path = [...outer];
+  for (const h of headingsOf(lines, fencedLines(lines, language), language)) path = enterHeading(path, { level: h.level, text: h.text });
+  return path;
 }
 
 function splitProseLines(text: string): string[] {

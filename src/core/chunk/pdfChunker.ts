@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { Chunk, ChunkOptions } from '../types';
+import { enterHeading, PathHeading, pathTitle } from './headingPath';
 import { packByTokens } from './packByTokens';
 import { PdfLine, parsePdfPages } from './pdfDocument';
 
@@ -23,7 +24,7 @@ export function chunkPdf(relPath: string, text: string, opts: ChunkOptions): Chu
   const lines = numberLines(parsePdfPages(text).map((p) => p.lines.map((l) => ({ ...l, page: p.page }))));
   const levelOf = headingLevels(lines);
   const chunks: Chunk[] = [];
-  const stack: { level: number; text: string }[] = [];
+  let headings: PathHeading[] = [];
   let run: NumberedLine[] = [];
   let runTitle = path.posix.basename(relPath);
   const flush = () => {
@@ -36,10 +37,9 @@ export function chunkPdf(relPath: string, text: string, opts: ChunkOptions): Chu
     const headingAfterText = level !== undefined && run.some((l) => levelOf(l) === undefined);
     if (pageBreak || headingAfterText) flush();
     if (level !== undefined) {
-      while (stack.length && stack[stack.length - 1].level >= level) stack.pop();
-      stack.push({ level, text: line.text });
+      headings = enterHeading(headings, { level, text: line.text });
       // A heading opens the section; one straight after another (`Policy` then `Scope`) joins it.
-      runTitle = stack.map((s) => s.text).join(' > ');
+      runTitle = pathTitle(headings);
     }
     run.push(line);
   }
