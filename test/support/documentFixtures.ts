@@ -63,23 +63,11 @@ export function makeZip(entries: Record<string, string | Buffer>): Buffer {
     const packed = zlib.deflateRawSync(data);
     const nameBytes = Buffer.from(name, 'utf8');
     const crc = zlib.crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
+    // The local header and the central directory entry hold the same fields at other offsets.
+    const common = { version: 20, method: 8, crc, packed: packed.length, size: data.length, name: nameBytes.length };
+    const local = zipHeader(30, 0x04034b50, { ...common, at: [4, 8, 14, 18, 22, 26] });
+    const central = zipHeader(46, 0x02014b50, { ...common, at: [6, 10, 16, 20, 24, 28] });
     central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, nameBytes, packed);
     centrals.push(central, nameBytes);
@@ -93,6 +81,19 @@ export function makeZip(entries: Record<string, string | Buffer>): Buffer {
   end.writeUInt32LE(centralSize, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, ...centrals, end]);
+}
+
+function zipHeader(length: number, signature: number, f: { version: number; method: number; crc: number; packed: number; size: number; name: number; at: number[] }): Buffer {
+  const h = Buffer.alloc(length);
+  h.writeUInt32LE(signature, 0);
+  const [version, method, crc, packed, size, name] = f.at;
+  h.writeUInt16LE(f.version, version);
+  h.writeUInt16LE(f.method, method);
+  h.writeUInt32LE(f.crc, crc);
+  h.writeUInt32LE(f.packed, packed);
+  h.writeUInt32LE(f.size, size);
+  h.writeUInt16LE(f.name, name);
+  return h;
 }
 
 /** A paragraph of a Word document, in a heading style or plain. */
