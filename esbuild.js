@@ -49,6 +49,8 @@ const vectraSlim = {
   },
 };
 
+const IMPORT_META_URL = 'var importMetaUrl = require("url").pathToFileURL(__filename).href;';
+
 const common = {
   plugins: [vectraSlim],
   bundle: true,
@@ -60,11 +62,15 @@ const common = {
   logLevel: 'warning',
   alias: { 'web-tree-sitter': webTreeSitterCjs },
   external: ['vscode'],
+  // pdf.js (an ES module) finds its optional packages through `createRequire(import.meta.url)`; in a
+  // CommonJS bundle `import.meta` is empty, so each bundle gets its own file's URL instead.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: IMPORT_META_URL },
 };
 
 const entries = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node\n' + IMPORT_META_URL } },
   { entryPoints: ['src/core/worker/indexWorker.ts'], outfile: 'dist/indexWorker.js' },
   { entryPoints: ['src/core/chunk/codeChunkWorker.ts'], outfile: 'dist/codeChunkWorker.js' },
 ].filter((e) => fs.existsSync(e.entryPoints[0]));

@@ -8,6 +8,7 @@ import { excerpt } from '../core/format/excerpt';
 import { visibleLines, visibleText } from '../core/format/visibleText';
 import { buildGroundedPrompt } from '../core/prompt/buildPrompt';
 import { extractiveAnswer } from '../core/prompt/extractiveAnswer';
+import { citationLabel } from '../core/prompt/citationLabel';
 import { SearchResult } from '../core/retrieval/types';
 import { intOption, parseArgs, ParsedArgs, stringOption, UsageError } from './args';
 import { CONFIGURE_MODEL_HINT, generatorFromEnvironment, readEnvironment } from './environment';
@@ -163,7 +164,8 @@ async function runBatch(engine: Engine, file: string, topK: number): Promise<num
 
 /** A result without its text, as batch queries and `ask --json` list sources. */
 function resultFields(r: SearchResult) {
-  return { path: r.path, startLine: r.startLine, endLine: r.endLine, title: r.title, kind: r.kind, score: r.score };
+  const locator = { ...(r.page !== undefined ? { page: r.page } : {}), ...(r.cell !== undefined ? { cell: r.cell } : {}) };
+  return { path: r.path, startLine: r.startLine, endLine: r.endLine, title: r.title, kind: r.kind, score: r.score, ...locator };
 }
 
 async function runAsk(args: ParsedArgs): Promise<number> {
@@ -192,7 +194,7 @@ async function runAsk(args: ParsedArgs): Promise<number> {
     return printed(JSON.stringify({ question, answer, sources: sources.map(resultFields), model: env.chatModel }, null, 2));
   }
   await generator.generate(prompt, (t) => process.stdout.write(visibleLines(t)), controller.signal);
-  return printed('\n\nSources:\n' + sources.map((s, i) => `[${i + 1}] ${visibleText(s.path)}:${s.startLine}-${s.endLine}`).join('\n'));
+  return printed('\n\nSources:\n' + sources.map((s, i) => `[${i + 1}] ${visibleText(citationLabel(s))}`).join('\n'));
 }
 
 /** Results leave out the files of a damaged shard until an index run re-reads them: say so once. */

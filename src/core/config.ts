@@ -7,6 +7,8 @@ export interface GroundedConfig {
   respectGitignore: boolean;
   /** Files larger than this are skipped. */
   maxFileBytes: number;
+  /** PDFs, Word documents, notebooks and HTML larger than this are skipped (they run larger than text). */
+  maxDocumentBytes: number;
   /** Largest chunk, in approximate tokens. */
   chunkTokens: number;
   /** Extra patterns (gitignore syntax) for files that hold secrets and are never read. */
@@ -18,6 +20,7 @@ export const DEFAULT_CONFIG: GroundedConfig = {
   exclude: [],
   respectGitignore: true,
   maxFileBytes: 1024 * 1024,
+  maxDocumentBytes: 20 * 1024 * 1024,
   chunkTokens: 400,
   secretPatterns: [],
 };

@@ -6,7 +6,8 @@ import { codeChunkThreads, codeChunkWorkerFile, createCodeChunkPool } from './ch
 import { createCodeChunker } from './chunk/codeChunker';
 import { GroundedConfig, withDefaults } from './config';
 import { createPathFilter, PathFilter } from './discovery/pathFilter';
-import { readTextFile, TextRead } from './discovery/readText';
+import { readDocument } from './discovery/readDocument';
+import { TextRead } from './discovery/readText';
 import { discoverFiles, SkippedFile } from './discovery/walk';
 import { Embedder, EmbeddingError, probeDimensions } from './embed/embedder';
 import { EmbeddingCache } from './embed/embeddingCache';
@@ -229,7 +230,7 @@ export class Engine {
     const reads: Promise<{ read: TextRead; ahead?: ChunkedAhead }>[] = [];
     // Files ahead are read, and their code sent to the chunking threads, while this one is indexed.
     const readAt = (i: number) =>
-      (reads[i] ??= readTextFile(path.join(this.folder, plan.toRead[i].relPath), this.config.maxFileBytes).then((read) => ({
+      (reads[i] ??= readDocument(path.join(this.folder, plan.toRead[i].relPath), this.config).then((read) => ({
         read,
         ahead: this.chunkIfChanged(plan.toRead[i].relPath, read),
       })));
@@ -316,7 +317,7 @@ export class Engine {
   }
 
   private async indexOne(relPath: string, signal?: AbortSignal): Promise<IndexOutcome> {
-    return this.indexRead(relPath, await readTextFile(path.join(this.folder, relPath), this.config.maxFileBytes), signal);
+    return this.indexRead(relPath, await readDocument(path.join(this.folder, relPath), this.config), signal);
   }
 
   /** A file read ahead: its hash, and its chunks unless its content is what the index holds. */
@@ -474,6 +475,8 @@ export class Engine {
       language: chunk.language,
       score: Math.round(score * 10000) / 10000,
       text: chunk.text,
+      ...(chunk.page !== undefined ? { page: chunk.page } : {}),
+      ...(chunk.cell !== undefined ? { cell: chunk.cell } : {}),
     }));
   }
 

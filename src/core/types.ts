@@ -13,6 +13,13 @@ export interface Chunk {
   /** Heading path (`Guide > Install`) or symbol path (`class Foo > method bar`). */
   title: string;
   text: string;
+  /**
+   * Where the chunk is in a document whose lines are not the reader's: the 1-based page of a PDF, the
+   * 1-based cell of a notebook. Lines then count lines of the extracted text, page after page or cell
+   * after cell, so they still order and separate a file's chunks.
+   */
+  page?: number;
+  cell?: number;
 }
 
 /** Limits every chunker honours. */

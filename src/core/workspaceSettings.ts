@@ -13,6 +13,7 @@ export function readSharedIndexSettings(folder: string): Partial<GroundedConfig>
   const strings = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   const maxKB = num(settings['grounded.index.maxFileSizeKB']);
+  const maxDocumentKB = num(settings['grounded.index.maxDocumentSizeKB']);
   const tokens = num(settings['grounded.index.chunkTokens']);
   return {
     include: strings(settings['grounded.index.include']),
@@ -20,6 +21,7 @@ export function readSharedIndexSettings(folder: string): Partial<GroundedConfig>
     secretPatterns: strings(settings['grounded.index.secretPatterns']),
     respectGitignore: typeof settings['grounded.index.respectGitignore'] === 'boolean' ? (settings['grounded.index.respectGitignore'] as boolean) : undefined,
     maxFileBytes: maxKB === undefined ? undefined : Math.max(1024, maxKB * 1024),
+    maxDocumentBytes: maxDocumentKB === undefined ? undefined : Math.max(1024, maxDocumentKB * 1024),
     chunkTokens: tokens === undefined ? undefined : Math.min(4000, Math.max(64, tokens)),
   };
 }

@@ -6,6 +6,7 @@ import { mergeAdjacentSnippets } from '../core/prompt/mergeSnippets';
 import { approxTokens } from '../core/types';
 import { citationStream } from './citationStream';
 import { describeLanguageModelError, languageModelGenerator } from './languageModelGenerator';
+import { citationLocation, citationTitle } from './citationTarget';
 import { WorkspaceIndex, WorkspaceResult } from './workspaceIndex';
 
 export const PARTICIPANT_ID = 'grounded.chat';
@@ -103,14 +104,14 @@ async function handle(deps: ChatDeps, request: vscode.ChatRequest, chatContext: 
     return { metadata };
   }
   if (!generator) {
-    renderSnippets(stream, snippets.slice(0, deps.topK()));
+    await renderSnippets(stream, snippets.slice(0, deps.topK()));
     return { metadata };
   }
   const history = historyOf(chatContext);
   const budget = { maxTokens: generator.maxPromptTokens, countTokens: approxTokens };
   const first = buildGroundedPrompt(question, snippets, budget, history);
   const prompt = await fitToModel(generator, first, (keep) => buildGroundedPrompt(question, first.used.slice(0, keep), budget, history));
-  const locations = (prompt.used as WorkspaceResult[]).map(locationOf);
+  const locations = await Promise.all((prompt.used as WorkspaceResult[]).map(citationLocation));
   locations.forEach((l) => stream.reference(l));
   const linker = citationStream(stream, locations);
   const controller = new AbortController();
@@ -128,7 +129,7 @@ async function handle(deps: ChatDeps, request: vscode.ChatRequest, chatContext: 
     const message = describeLanguageModelError(err);
     deps.log.warn(`Answer failed: ${message}`);
     stream.markdown(`${wrote ? '\n\n' : ''}**${escapeMarkdown(message)}** Here are the most relevant snippets instead:\n\n`);
-    renderSnippets(stream, snippets.slice(0, deps.topK()));
+    await renderSnippets(stream, snippets.slice(0, deps.topK()));
     stream.button({ command: 'workbench.action.openSettings', arguments: ['grounded.chat'], title: 'Configure a model' });
   } finally {
     sub.dispose();
@@ -137,18 +138,15 @@ async function handle(deps: ChatDeps, request: vscode.ChatRequest, chatContext: 
 }
 
 /** The extractive answer: ranked snippets with links to where they are. */
-function renderSnippets(stream: vscode.ChatResponseStream, snippets: WorkspaceResult[]): void {
+async function renderSnippets(stream: vscode.ChatResponseStream, snippets: WorkspaceResult[]): Promise<void> {
+  const locations = await Promise.all(snippets.map(citationLocation));
   snippets.forEach((s, i) => {
-    const loc = locationOf(s);
+    const loc = locations[i];
     stream.reference(loc);
     stream.markdown(`**[${i + 1}]** `);
-    stream.anchor(loc, `${s.path}:${s.startLine}-${s.endLine}`);
+    stream.anchor(loc, citationTitle(s));
     stream.markdown(` — ${escapeMarkdown(s.title)}\n\n${fencedBlock(s.text, s.language)}\n\n`);
   });
-}
-
-function locationOf(s: { uri: vscode.Uri; startLine: number; endLine: number }): vscode.Location {
-  return new vscode.Location(s.uri, new vscode.Range(s.startLine - 1, 0, s.endLine - 1, Number.MAX_SAFE_INTEGER));
 }
 
 /** Earlier turns with this participant, as plain text. */

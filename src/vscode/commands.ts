@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { ASK_COMMAND } from './hoverProvider';
 import { clearApiKey, promptForApiKey } from './secrets';
+import { citationLabel } from '../core/prompt/citationLabel';
+import { openCitation } from './citationTarget';
 import { WorkspaceIndex, WorkspaceResult } from './workspaceIndex';
 
 export interface CommandDeps {
@@ -124,8 +126,9 @@ function quickSearch(index: WorkspaceIndex): Promise<void> {
         // Results are already ranked; the quick pick must not filter them again by its own matching.
         pick.items = results.map((r) => ({
           label: r.title,
-          description: `${r.path}:${r.startLine}`,
-          detail: r.text.split('\n').find((l) => l.trim())?.trim().slice(0, 200),
+          description: r.page !== undefined || r.cell !== undefined ? citationLabel(r) : `${r.path}:${r.startLine}`,
+          // VS Code cannot show a PDF's page, so its pick shows the page's text instead of one line.
+          detail: (r.page !== undefined ? r.text.replace(/\s+/g, ' ') : r.text.split('\n').find((l) => l.trim()))?.trim().slice(0, 200),
           alwaysShow: true,
           result: r,
         }));
@@ -134,9 +137,7 @@ function quickSearch(index: WorkspaceIndex): Promise<void> {
     pick.onDidAccept(async () => {
       const r = pick.selectedItems[0]?.result;
       pick.hide();
-      if (r) {
-        await vscode.window.showTextDocument(r.uri, { selection: new vscode.Range(r.startLine - 1, 0, r.endLine - 1, 0) });
-      }
+      if (r) await openCitation(r);
     });
     pick.onDidHide(() => {
       pick.dispose();

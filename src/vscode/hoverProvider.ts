@@ -3,6 +3,8 @@ import { escapeMarkdown, fencedBlock } from '../core/format/markdownText';
 import { Generator } from '../core/generate/generator';
 import { buildGroundedPrompt } from '../core/prompt/buildPrompt';
 import { HoverMode } from './settings';
+import { citationLabel } from '../core/prompt/citationLabel';
+import { citationLocation } from './citationTarget';
 import { WorkspaceIndex, WorkspaceResult } from './workspaceIndex';
 
 export interface HoverDeps {
@@ -57,8 +59,9 @@ export function createHoverProvider(deps: HoverDeps): vscode.HoverProvider {
         if (answer) md.appendMarkdown(escapeMarkdown(answer) + '\n\n');
       }
       for (const r of relevant) {
-        const target = r.uri.with({ fragment: `L${r.startLine}` });
-        md.appendMarkdown(`[${escapeMarkdown(`${r.path}:${r.startLine}`)}](${target.toString()}) — ${escapeMarkdown(r.title)}\n\n`);
+        const target = r.page !== undefined || r.cell !== undefined ? (await citationLocation(r)).uri : r.uri.with({ fragment: `L${r.startLine}` });
+        const label = r.page !== undefined || r.cell !== undefined ? citationLabel(r) : `${r.path}:${r.startLine}`;
+        md.appendMarkdown(`[${escapeMarkdown(label)}](${target.toString()}) — ${escapeMarkdown(r.title)}\n\n`);
         md.appendMarkdown(fencedBlock(excerpt(r.text, needle), r.language) + '\n\n');
       }
       const args = encodeURIComponent(JSON.stringify([word]));

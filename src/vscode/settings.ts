@@ -48,6 +48,7 @@ export function readSettings(folder: vscode.WorkspaceFolder, trusted = vscode.wo
       exclude: get<string[]>('index.exclude', []),
       respectGitignore: get<boolean>('index.respectGitignore', true),
       maxFileBytes: Math.max(1024, get<number>('index.maxFileSizeKB', 1024) * 1024),
+      maxDocumentBytes: Math.max(1024, get<number>('index.maxDocumentSizeKB', 20480) * 1024),
       chunkTokens: clamp(get<number>('index.chunkTokens', 400), 64, 4000),
       secretPatterns: get<string[]>('index.secretPatterns', []),
     },

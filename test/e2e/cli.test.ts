@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { test } from 'node:test';
 import { CHUNKER_VERSION } from '../../src/core/chunk/chunkFile';
+import { CHURN_NOTEBOOK, policyPdf } from '../support/documentSamples';
 import { FIXTURES, REPO_ROOT, tempDir, writeTree } from '../unit/helpers';
 
 const CLI = path.join(REPO_ROOT, 'dist/cli.js');
@@ -290,4 +291,36 @@ test('file names and text with newlines or ESC sequences cannot forge result lin
   } finally {
     await server.close();
   }
+});
+
+test('documents through the CLI: JSON adds page and cell only where set, ask cites the PDF page, the shared document size limit applies', () => {
+  const root = tempDir('grounded-cli-docs-');
+  writeTree(root, {
+    'policies/travel.pdf': policyPdf(),
+    'analysis/churn.ipynb': CHURN_NOTEBOOK,
+    'docs/notes.md': '# Notes\n\nTickets are printed at the desk.\n',
+  });
+  const batchFile = path.join(tempDir(), 'q.jsonl');
+  fs.writeFileSync(batchFile, '{"id":"pdf","text":"unused tickets refunded"}\n{"id":"nb","text":"grouped by signup week"}\n{"id":"md","text":"printed at the desk"}\n');
+  const batch = cli(['query', root, '--batch', batchFile, '--top-k', '1']);
+  assert.equal(batch.code, 0, batch.err);
+  const [pdf, nb, md] = batch.out.trim().split('\n').map((l) => JSON.parse(l).results[0]);
+  assert.deepEqual(Object.keys(pdf), ['path', 'startLine', 'endLine', 'title', 'kind', 'score', 'page']);
+  assert.deepEqual([pdf.path, pdf.page, pdf.title], ['policies/travel.pdf', 2, 'Travel Policy > Refunds']);
+  assert.deepEqual([nb.path, nb.cell], ['analysis/churn.ipynb', 3]);
+  assert.deepEqual(Object.keys(md), ['path', 'startLine', 'endLine', 'title', 'kind', 'score'], 'existing fields unchanged');
+
+  const json = JSON.parse(cli(['query', root, 'unused tickets refunded', '--json', '--top-k', '1']).out);
+  assert.equal(json.results[0].page, 2);
+  const ask = cli(['ask', root, 'when are unused tickets refunded?']);
+  assert.equal(ask.code, 0, ask.err);
+  assert.match(ask.out, /^\[1\] policies\/travel\.pdf p\. 2\b/m);
+
+  // Both documents are over 1 KiB; the Markdown file is under it but keeps the text limit anyway.
+  writeTree(root, { '.vscode/settings.json': '{ "grounded.index.maxDocumentSizeKB": 1 }' });
+  const reindexed = cli(['index', root]);
+  assert.equal(reindexed.code, 0, reindexed.err);
+  assert.match(reindexed.out, /removed 2, unchanged 1, skipped 2/);
+  const after = JSON.parse(cli(['query', root, 'unused tickets refunded', '--json']).out);
+  assert.ok(!after.results.some((r: { path: string }) => r.path.endsWith('.pdf')));
 });

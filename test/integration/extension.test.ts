@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { GroundedApi } from '../../src/extension';
 import { readSettings } from '../../src/vscode/settings';
+import { CHURN_NOTEBOOK, policyPdf } from '../support/documentSamples';
 import { startTestServer } from '../support/openaiTestServer';
 
 const EXTENSION_ID = 'grounded-labs.grounded';
@@ -221,6 +222,58 @@ describe('Grounded in a real extension host', () => {
       await config.update('chat.model', undefined, vscode.ConfigurationTarget.Workspace);
       await server.close();
     }
+  });
+
+  it('@grounded answers from a PDF citing its page, and a notebook citation opens the cell', async () => {
+    await vscode.workspace.fs.writeFile(fileUri('policies/travel-policy.pdf'), policyPdf());
+    await writeFile('analysis/churn.ipynb', CHURN_NOTEBOOK);
+    await until('the PDF and the notebook to be indexed', async () => {
+      await api.flushPending();
+      const [pdf] = await api.index.query('unused tickets refunded', { topK: 1 });
+      const [nb] = await api.index.query('customers grouped by signup week', { topK: 1 });
+      return pdf?.page === 2 && nb?.cell === 3;
+    });
+    const server = await startTestServer();
+    const config = vscode.workspace.getConfiguration('grounded');
+    try {
+      await config.update('chat.provider', 'openai', vscode.ConfigurationTarget.Workspace);
+      await config.update('chat.baseUrl', server.url, vscode.ConfigurationTarget.Workspace);
+      await until('settings to apply', async () => api.index.all[0].currentSettings.chat.baseUrl === server.url);
+      await api.whenIndexed();
+      await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@grounded when are unused tickets refunded?' });
+      const t = await until('the chat response', async () => {
+        const last = api.lastChatTranscript();
+        return last && /unused tickets/.test(last.prompt) ? last : undefined;
+      });
+      assert.match(t.markdown, /According to policies\/travel-policy\.pdf p\. 2, /, t.markdown);
+      assert.match(server.chatRequests[0].messages.map((m) => m.content).join('\n'), /\[1\] policies\/travel-policy\.pdf p\. 2 \([^)]*Travel Policy > Refunds\)/);
+      const cited = t.anchors.find((a) => a.title === '[1]');
+      assert.ok(cited?.location.uri.path.endsWith('/policies/travel-policy.pdf'), JSON.stringify(t.anchors));
+      assert.ok(t.references.some((r) => r.uri.path.endsWith('/policies/travel-policy.pdf')));
+    } finally {
+      await config.update('chat.provider', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('chat.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+      await server.close();
+    }
+    await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@grounded /search unused tickets refunded' });
+    const pages = await until('the search response', async () => {
+      const last = api.lastChatTranscript();
+      return last?.command === 'search' && /unused tickets/.test(last.prompt) ? last : undefined;
+    });
+    const page = pages.anchors.find((a) => a.location.uri.path.endsWith('/policies/travel-policy.pdf'));
+    assert.match(page?.title ?? '', /^policies\/travel-policy\.pdf p\. 2 \(opens the file: VS Code has no built-in PDF viewer/, JSON.stringify(pages.anchors));
+    assert.match(pages.markdown, /Unused tickets are refunded within 14 days\./, 'the page text is shown');
+    await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@grounded /search customers grouped by signup week' });
+    const search = await until('the search response', async () => {
+      const last = api.lastChatTranscript();
+      return last?.command === 'search' && /signup week/.test(last.prompt) ? last : undefined;
+    });
+    const cell = search.anchors.find((a) => a.title === 'analysis/churn.ipynb cell 3');
+    assert.ok(cell, JSON.stringify(search.anchors.map((a) => a.title)));
+    assert.equal(cell.location.uri.scheme, 'vscode-notebook-cell', 'the citation is the cell itself');
+    const notebook = await vscode.workspace.openNotebookDocument(fileUri('analysis/churn.ipynb'));
+    assert.equal(notebook.cellAt(2).document.uri.toString(), cell.location.uri.toString(), 'the third cell');
+    assert.match(search.markdown, /Customers are grouped by signup week/);
   });
 
   it('an API key is used for the endpoint and appears nowhere the extension writes', async () => {

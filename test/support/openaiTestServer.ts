@@ -181,8 +181,10 @@ function trickle(res: http.ServerResponse, intervalMs: number): void {
 }
 
 function defaultAnswer(question: string): string {
-  const label = /\[1\] (\S+) lines (\d+)-(\d+)/.exec(question);
-  return label ? `According to ${label[1]}, the answer is in the first snippet [1].` : 'The snippets do not contain the answer.';
+  const label = /\[1\] (\S+) (?:lines (\d+)-(\d+)|(p\. \d+|cell \d+))/.exec(question);
+  // A page or cell is named with the file, as a reader would cite it.
+  const source = label?.[4] ? `${label[1]} ${label[4]}` : label?.[1];
+  return source ? `According to ${source}, the answer is in the first snippet [1].` : 'The snippets do not contain the answer.';
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {

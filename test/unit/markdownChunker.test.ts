@@ -60,3 +60,28 @@ test('deeply nested and empty input do not throw', () => {
   const chunks = chunkProse('deep.md', deep, 'markdown', { maxTokens: 400 });
   assert.ok(chunks.length > 0);
 });
+
+test('AsciiDoc section titles (=, ==, …) are heading paths; delimited blocks are not headings', () => {
+  const text = [
+    '= Operations Guide', // 1
+    ':toc:',
+    '',
+    '== Deploying', // 4
+    '',
+    'Run the pipeline.',
+    '',
+    '----', // 8
+    '== not a heading inside a listing block',
+    '----',
+    '',
+    '=== Rollback', // 12
+    '',
+    'Revert the release tag.',
+  ].join('\n');
+  const chunks = chunkProse('ops.adoc', text, 'asciidoc', { maxTokens: 400 });
+  assert.deepEqual(chunks.map((c) => [c.title, c.startLine, c.endLine]), [
+    ['Operations Guide', 1, 2],
+    ['Operations Guide > Deploying', 4, 10],
+    ['Operations Guide > Deploying > Rollback', 12, 14],
+  ]);
+});

@@ -202,3 +202,24 @@ test('an empty index is sized for its workspace once; a second writer follows th
   assert.equal(again.shardCount, 64);
   assert.deepEqual([...again.allFiles()].map((e) => e.record.path).sort(), ['from-a.md', 'from-b.md']);
 });
+
+test('a chunk page and cell come back from disk, and only when they are positive whole numbers', async () => {
+  const dir = tempDir();
+  const { store } = await ShardedStore.open(dir, LEXICAL, { shardCount: 1 });
+  store.putFile(record('spec.pdf'), [{ ...chunk('spec.pdf', 1), page: 12 }, { ...chunk('spec.pdf', 2), page: 13 }]);
+  store.putFile(record('nb.ipynb'), [{ ...chunk('nb.ipynb', 1), cell: 3 }, { ...chunk('nb.ipynb', 2), cell: 4 }]);
+  store.putFile(record('a.md'), [chunk('a.md', 1)]);
+  await store.flush();
+  const shardsDir = fs.readdirSync(dir).find((n) => n.startsWith('shards-'))!;
+  const file = path.join(dir, shardsDir, fs.readdirSync(path.join(dir, shardsDir))[0], 'index.json');
+  const { store: clean } = await ShardedStore.open(dir, LEXICAL, { shardCount: 1 });
+  assert.deepEqual(clean.getFile('spec.pdf')!.chunks.map((c) => c.page), [12, 13]);
+  assert.deepEqual(clean.getFile('nb.ipynb')!.chunks.map((c) => c.cell), [3, 4]);
+  assert.ok(!('page' in clean.getFile('a.md')!.chunks[0]) && !('cell' in clean.getFile('a.md')!.chunks[0]), 'no locator where none was set');
+  // The index files are untrusted input: a page that is not a positive whole number is dropped.
+  const json = fs.readFileSync(file, 'utf8').replace('"page":13', '"page":"13"').replace('"cell":4', '"cell":-4');
+  fs.writeFileSync(file, json);
+  const { store: tampered } = await ShardedStore.open(dir, LEXICAL, { shardCount: 1 });
+  assert.deepEqual(tampered.getFile('spec.pdf')!.chunks.map((c) => c.page), [12, undefined]);
+  assert.deepEqual(tampered.getFile('nb.ipynb')!.chunks.map((c) => c.cell), [3, undefined]);
+});

@@ -1,7 +1,11 @@
 import { Chunk, ChunkOptions } from '../types';
+import { documentFormatForPath } from './documentFormats';
+import { chunkHtml } from './htmlChunker';
 import { LanguageInfo, languageForPath } from './languages';
 import { chunkLineWindows } from './lineWindowChunker';
 import { chunkProse, proseLanguageForPath } from './markdownChunker';
+import { chunkNotebook } from './notebookChunker';
+import { chunkPdf } from './pdfChunker';
 
 /**
  * Bump when any chunker's output changes: the version is part of the index identity, so an index
@@ -13,8 +17,17 @@ export const CHUNKER_VERSION = 3;
 
 export type CodeChunkFn = (path: string, text: string, lang: LanguageInfo, opts: ChunkOptions) => Promise<Chunk[]>;
 
-/** Chooses the chunker for a file: prose by headings, code by syntax, anything else by line windows. */
+/**
+ * Chooses the chunker for a file: documents by their structure (PDF pages, notebook cells, HTML and
+ * Word headings; `text` is what `readDocument` extracted), prose by headings, code by syntax, anything
+ * else by line windows.
+ */
 export async function chunkFile(relPath: string, text: string, opts: ChunkOptions, chunkCode: CodeChunkFn): Promise<Chunk[]> {
+  const format = documentFormatForPath(relPath);
+  if (format === 'pdf') return chunkPdf(relPath, text, opts);
+  if (format === 'notebook') return chunkNotebook(relPath, text, opts, chunkCode);
+  if (format === 'html') return chunkHtml(relPath, text, 'html', 'source', opts);
+  if (format === 'docx') return chunkHtml(relPath, text, 'docx', 'extracted', opts);
   const prose = proseLanguageForPath(relPath);
   if (prose) return chunkProse(relPath, text, prose, opts);
   const lang = languageForPath(relPath);

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { approxTokens, Chunk, ChunkOptions } from '../types';
+import { enterHeading, PathHeading } from './headingPath';
 
 /** Prose formats and the language id each chunk carries. */
 const PROSE_LANGUAGES: Record<string, string> = {
@@ -37,11 +38,10 @@ interface Heading {
  * Splits prose by headings; each chunk's title is its heading path (`Guide > Install > Windows`).
  * Long sections split on paragraph boundaries; fenced code blocks stay whole where they fit.
  */
-export function chunkProse(relPath: string, text: string, language: string, opts: ChunkOptions): Chunk[] {
-  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-  const fenced = fencedLines(lines);
-  const headings = language === 'restructuredtext' ? rstHeadings(lines) : markdownHeadings(lines, fenced, language);
-  const sections = sectionsOf(lines, headings, path.posix.basename(relPath));
+export function chunkProse(relPath: string, text: string, language: string, opts: ChunkOptions, outer: OuterHeading[] = []): Chunk[] {
+  const lines = splitProseLines(text);
+  const fenced = fencedLines(lines, language);
+  const sections = sectionsOf(lines, headingsOf(lines, fenced, language), path.posix.basename(relPath), outer);
   const chunks: Chunk[] = [];
   for (const section of sections) {
     for (const [start, end] of packBlocks(lines, fenced, section, opts.maxTokens)) {
@@ -61,15 +61,47 @@ export function chunkProse(relPath: string, text: string, language: string, opts
   return chunks;
 }
 
-/** For each line, whether it lies inside (or opens/closes) a fenced code block. */
-function fencedLines(lines: string[]): boolean[] {
+/** A heading around a piece of prose that is not in its text: the notebook cells above a Markdown cell. */
+export type OuterHeading = PathHeading;
+
+/**
+ * The heading path after a piece of prose: `outer` with the text's own headings applied, for the prose
+ * that follows it (the next notebook cell).
+ */
+export function headingPathAfter(text: string, language: string, outer: OuterHeading[]): OuterHeading[] {
+  const lines = splitProseLines(text);
+  let path = [...outer];
+  for (const h of headingsOf(lines, fencedLines(lines, language), language)) path = enterHeading(path, { level: h.level, text: h.text });
+  return path;
+}
+
+function splitProseLines(text: string): string[] {
+  return text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+}
+
+function headingsOf(lines: string[], fenced: boolean[], language: string): Heading[] {
+  if (language === 'restructuredtext') return rstHeadings(lines);
+  if (language === 'asciidoc') return asciidocHeadings(lines, fenced);
+  return markdownHeadings(lines, fenced, language);
+}
+
+/**
+ * For each line, whether it lies inside (or opens/closes) a fenced code block: Markdown's backtick and
+ * tilde fences, and AsciiDoc's delimited blocks (`----` listing, `....` literal, `++++` passthrough, `////` comment).
+ */
+const ASCIIDOC_DELIMITER = /^(`{3,}|-{4,}|\.{4,}|\+{4,}|\/{4,})[ \t]*$/;
+
+function fencedLines(lines: string[], language: string): boolean[] {
   const inFence: boolean[] = new Array(lines.length).fill(false);
+  const asciidoc = language === 'asciidoc';
+  const opening = asciidoc ? ASCIIDOC_DELIMITER : /^ {0,3}(`{3,}|~{3,})/;
+  const closing = asciidoc ? ASCIIDOC_DELIMITER : /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
   let open: { ch: string; len: number } | undefined;
   for (let i = 0; i < lines.length; i++) {
-    const m = /^ {0,3}(`{3,}|~{3,})/.exec(lines[i]);
+    const m = opening.exec(lines[i]);
     if (open) {
       inFence[i] = true;
-      const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(lines[i]);
+      const close = closing.exec(lines[i]);
       if (close && close[1][0] === open.ch && close[1].length >= open.len) open = undefined;
     } else if (m) {
       open = { ch: m[1][0], len: m[1].length };
@@ -129,6 +161,20 @@ function rstHeadings(lines: string[]): Heading[] {
   return headings;
 }
 
+/**
+ * AsciiDoc section titles: `= Document`, `== Section`, … (level by the count of `=`), and the Markdown-style
+ * `#` titles Asciidoctor also accepts. A line of `=` alone is a block delimiter, not a title.
+ */
+function asciidocHeadings(lines: string[], fenced: boolean[]): Heading[] {
+  const headings: Heading[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (fenced[i]) continue;
+    const m = /^(={1,6}|#{1,6})[ \t]+(\S.*?)[ \t]*$/.exec(lines[i]);
+    if (m) headings.push({ line: i, level: m[1].length, text: cleanHeading(m[2]), span: 1 });
+  }
+  return headings;
+}
+
 function cleanHeading(text: string): string {
   return text.replace(/[*_`]/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').trim() || '(untitled)';
 }
@@ -137,11 +183,11 @@ function cleanHeading(text: string): string {
  * Sections between headings, each titled by its heading path. A heading with no text of its own
  * (`# Guide` straight before `## Install`) joins the next section rather than becoming a chunk alone.
  */
-function sectionsOf(lines: string[], headings: Heading[], fileName: string): Section[] {
+function sectionsOf(lines: string[], headings: Heading[], fileName: string, outer: OuterHeading[]): Section[] {
   const sections: Section[] = [];
-  const stack: { level: number; text: string }[] = [];
+  const stack: OuterHeading[] = [...outer];
   const firstHeading = headings.length ? headings[0].line : lines.length;
-  if (firstHeading > 0) sections.push({ start: 0, end: firstHeading, titlePath: [fileName] });
+  if (firstHeading > 0) sections.push({ start: 0, end: firstHeading, titlePath: outer.length ? outer.map((h) => h.text) : [fileName] });
   let pendingStart: number | undefined;
   for (let h = 0; h < headings.length; h++) {
     const heading = headings[h];

@@ -25,12 +25,12 @@ export const GENERATED_PATTERNS = [
   'go.sum', '*.min.js', '*.min.css', '*.map', '*.snap',
 ];
 
-/** Extensions of files that are binary by nature; skipped without being opened. */
+/** Extensions of files that are binary by nature; skipped without being opened (PDF and .docx are parsed instead). */
 export const BINARY_EXTENSIONS = new Set(
   (
     'png jpg jpeg gif bmp ico icns webp avif tiff psd svgz mp3 mp4 m4a wav ogg flac webm mov avi mkv ' +
     'zip gz tgz bz2 xz 7z rar tar jar war ear whl egg nupkg vsix deb rpm dmg iso img ' +
     'exe dll so dylib a lib o obj class pyc pyo wasm node bin dat db sqlite sqlite3 ' +
-    'pdf doc docx xls xlsx ppt pptx odt ods woff woff2 ttf otf eot'
+    'doc xls xlsx ppt pptx odt ods woff woff2 ttf otf eot'
   ).split(' '),
 );

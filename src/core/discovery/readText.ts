@@ -17,6 +17,16 @@ const LONG_LINE = 5000;
  * Only a regular file is ever read: a FIFO, socket or device is refused without blocking.
  */
 export async function readTextFile(absPath: string, maxBytes: number): Promise<TextRead> {
+  const read = await readFileBytes(absPath, maxBytes);
+  if (!read.ok) return read;
+  return { ...decodeText(read.bytes), size: read.size, mtimeMs: read.mtimeMs };
+}
+
+/** A file's bytes (or why they were not read) and its size and modification time as read. */
+export type BytesRead = ({ ok: true; bytes: Buffer } | { ok: false; reason: string }) & { size?: number; mtimeMs?: number };
+
+/** Reads a regular file of at most `maxBytes`, checking the size before and after reading. */
+export async function readFileBytes(absPath: string, maxBytes: number): Promise<BytesRead> {
   let bytes: Buffer;
   let stat: fs.Stats;
   try {
@@ -37,10 +47,11 @@ export async function readTextFile(absPath: string, maxBytes: number): Promise<T
   }
   const meta = { size: stat.size, mtimeMs: stat.mtimeMs };
   if (bytes.length > maxBytes) return { ok: false, reason: `grew past ${maxBytes} bytes while being read`, ...meta };
-  return { ...decodeText(bytes), ...meta };
+  return { ok: true, bytes, ...meta };
 }
 
-export function decodeText(bytes: Buffer): TextRead {
+/** `longLinesOk` for formats whose lines are long by nature (notebook JSON, exported HTML) and parsed, not shown. */
+export function decodeText(bytes: Buffer, longLinesOk = false): TextRead {
   let text: string;
   if (bytes[0] === 0xff && bytes[1] === 0xfe) text = new TextDecoder('utf-16le').decode(bytes.subarray(2));
   else if (bytes[0] === 0xfe && bytes[1] === 0xff) text = new TextDecoder('utf-16be').decode(bytes.subarray(2));
@@ -51,7 +62,7 @@ export function decodeText(bytes: Buffer): TextRead {
     if (bad > 16 && bad > text.length / 20) return { ok: false, reason: 'not text (invalid UTF-8)' };
   }
   if (text.includes('\0')) return { ok: false, reason: 'binary (contains NUL characters)' };
-  if (looksMinified(text)) return { ok: false, reason: 'minified or generated (very long lines)' };
+  if (!longLinesOk && looksMinified(text)) return { ok: false, reason: 'minified or generated (very long lines)' };
   const secret = secretInText(text);
   if (secret) return { ok: false, reason: secret };
   return { ok: true, text };

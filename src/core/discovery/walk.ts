@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { documentFormatForPath } from '../chunk/documentFormats';
 import { GroundedConfig } from '../config';
 import { createPathFilter, PathFilter } from './pathFilter';
 
@@ -95,8 +96,8 @@ export async function discoverFiles(root: string, config: GroundedConfig, filter
         const relPath = batch[k];
         if (result.status === 'rejected') {
           skipped.push({ relPath, reason: `cannot read (${(result.reason as NodeJS.ErrnoException).code ?? result.reason})` });
-        } else if (result.value.size > config.maxFileBytes) {
-          skipped.push({ relPath, reason: `larger than ${formatBytes(config.maxFileBytes)} (${formatBytes(result.value.size)})` });
+        } else if (result.value.size > sizeLimitFor(relPath, config)) {
+          skipped.push({ relPath, reason: `larger than ${formatBytes(sizeLimitFor(relPath, config))} (${formatBytes(result.value.size)})` });
         } else {
           files.push({ relPath, size: result.value.size, mtimeMs: result.value.mtimeMs });
         }
@@ -108,6 +109,11 @@ export async function discoverFiles(root: string, config: GroundedConfig, filter
 }
 
 const STAT_BATCH = 64;
+
+/** Documents (PDF, Word, notebooks, HTML) have a limit of their own: they run larger than text. */
+function sizeLimitFor(relPath: string, config: GroundedConfig): number {
+  return documentFormatForPath(relPath) ? config.maxDocumentBytes : config.maxFileBytes;
+}
 
 type LinkTarget = { ok: true; real: string; stat: fs.Stats } | { ok: false; reason: string };
 

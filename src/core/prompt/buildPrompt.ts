@@ -1,4 +1,5 @@
 import { approxTokens } from '../types';
+import { locatorText } from './citationLabel';
 
 export interface PromptSnippet {
   path: string;
@@ -7,6 +8,8 @@ export interface PromptSnippet {
   title: string;
   language: string;
   text: string;
+  page?: number;
+  cell?: number;
 }
 
 export interface ChatTurn {
@@ -75,7 +78,7 @@ export function buildGroundedPrompt(question: string, snippets: readonly PromptS
 /** A snippet as a labelled fenced block whose fence is longer than any backtick run inside it, so the text cannot close it. */
 export function formatSnippet(n: number, s: PromptSnippet): string {
   const fence = '`'.repeat(Math.max(3, longestRun(s.text, '`') + 1));
-  const label = `[${n}] ${s.path} lines ${s.startLine}-${s.endLine}${s.title ? ` (${oneLine(s.title)})` : ''}`;
+  const label = `[${n}] ${s.path} ${locatorText(s)}${s.title ? ` (${oneLine(s.title)})` : ''}`;
   return `${label}\n${fence}${infoString(s.language)}\n${s.text}\n${fence}`;
 }
 

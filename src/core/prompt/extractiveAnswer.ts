@@ -2,6 +2,7 @@ import { excerpt } from '../format/excerpt';
 import { visibleLines, visibleText } from '../format/visibleText';
 import { bestSentence } from './bestSentence';
 import { PromptSnippet, formatSnippet } from './buildPrompt';
+import { citationLabel } from './citationLabel';
 
 /**
  * The answer when no model is configured, as plain text for a terminal: first one line per source
@@ -22,5 +23,5 @@ export function extractiveAnswer(question: string, snippets: readonly PromptSnip
 function sourceLine(n: number, question: string, s: PromptSnippet): string {
   const title = s.title ? `  ${excerpt(s.title, 60)}` : '';
   const sentence = bestSentence(question, s.text, s.title);
-  return `[${n}] ${visibleText(s.path)}:${s.startLine}-${s.endLine}${title}${sentence ? ` — ${sentence}` : ''}`;
+  return `[${n}] ${visibleText(citationLabel(s))}${title}${sentence ? ` — ${sentence}` : ''}`;
 }

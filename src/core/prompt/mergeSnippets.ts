@@ -17,7 +17,8 @@ export function mergeAdjacentSnippets<T extends RangedText>(snippets: readonly T
     list.sort((a, b) => a.startLine - b.startLine);
     let current = { ...list[0] };
     for (const next of list.slice(1)) {
-      if (next.startLine <= current.endLine + 1) {
+      // A page or cell boundary is kept: the merged snippet could cite only one of them.
+      if (next.startLine <= current.endLine + 1 && next.page === current.page && next.cell === current.cell) {
         const extra = next.text.split('\n').slice(Math.max(0, current.endLine - next.startLine + 1));
         if (next.endLine > current.endLine) {
           current.text = [current.text, ...extra].join('\n');

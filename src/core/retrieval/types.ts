@@ -29,4 +29,7 @@ export interface SearchResult {
   language: string;
   score: number;
   text: string;
+  /** The 1-based PDF page or notebook cell the text is from, when the file has pages or cells. */
+  page?: number;
+  cell?: number;
 }

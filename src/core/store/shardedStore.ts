@@ -582,6 +582,8 @@ function chunkItem(chunk: StoredChunk): Partial<IndexItem> {
       title: chunk.title,
       text: chunk.text,
       hash: chunk.hash,
+      ...(chunk.page !== undefined ? { page: chunk.page } : {}),
+      ...(chunk.cell !== undefined ? { cell: chunk.cell } : {}),
     },
   };
 }
@@ -628,7 +630,7 @@ function fileRecordOf(p: string, m: Record<string, MetadataTypes>): FileRecord {
 function storedChunkOf(id: string, p: string, m: Record<string, MetadataTypes>): StoredChunk {
   if (!isCount(m.startLine) || !isCount(m.endLine) || m.endLine < m.startLine) throw new Error(`a chunk of ${p} has invalid lines`);
   if (typeof m.text !== 'string' || typeof m.title !== 'string' || typeof m.hash !== 'string') throw new Error(`a chunk of ${p} is malformed`);
-  return { id, path: p, startLine: m.startLine, endLine: m.endLine, language: String(m.language), kind: m.kind === 'doc' ? 'doc' : 'code', title: m.title, text: m.text, hash: m.hash };
+  return { id, path: p, startLine: m.startLine, endLine: m.endLine, language: String(m.language), kind: m.kind === 'doc' ? 'doc' : 'code', title: m.title, text: m.text, hash: m.hash, ...locatorOf(m) };
 }
 
 function isCount(v: unknown): v is number {
@@ -644,6 +646,12 @@ function shardName(shard: number): string {
 }
 
 const LANGUAGE_NAMES = new Map<string, string>();
+
+/** A chunk's page and cell, kept only when they are what they claim: the index files are untrusted input. */
+function locatorOf(m: Record<string, MetadataTypes>): { page?: number; cell?: number } {
+  const ok = (v: MetadataTypes) => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
+  return { ...(ok(m.page) ? { page: m.page as number } : {}), ...(ok(m.cell) ? { cell: m.cell as number } : {}) };
+}
 
 function intern(canonical: Map<string, string>, s: string): string {
   const known = canonical.get(s);
