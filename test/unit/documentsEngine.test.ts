@@ -70,7 +70,7 @@ test('answers cite a PDF by page and a notebook by cell', async () => {
     { path: 'src/a.ts', startLine: 4, endLine: 9, title: 'f', language: 'typescript', text: 'f()', score: 0.2 },
   ];
   const extractive = extractiveAnswer('units?', snippets);
-  assert.match(extractive, /^\[1\] spec\.pdf p\. 12$/m);
+  assert.match(extractive, /^\[1\] spec\.pdf p\. 12\b/m);
   assert.match(extractive, /^\[2\] nb\.ipynb cell 2$/m);
   assert.match(extractive, /^\[3\] src\/a\.ts:4-9$/m);
   const prompt = buildGroundedPrompt('units?', snippets, { maxTokens: 4000 });
