@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { searchToolText } from '../core/prompt/toolResult';
 import { WorkspaceIndex } from './workspaceIndex';
 
 export const TOOL_NAME = 'grounded_search';
@@ -21,10 +22,7 @@ export function registerSearchTool(index: WorkspaceIndex, flushPending: () => Pr
       if (typeof query !== 'string' || !query.trim()) throw new Error('grounded_search needs a non-empty "query".');
       await flushPending();
       const results = await index.query(query, { topK: Math.min(Math.max(topK ?? 8, 1), 30), kinds: kind ? [kind] : undefined, pathGlobs: path ? [path] : undefined }, token);
-      const text = results.length
-        ? results.map((r, i) => `[${i + 1}] ${r.path}:${r.startLine}-${r.endLine} (${r.kind}) ${r.title}\n${r.text}`).join('\n\n')
-        : `No workspace snippets match "${query}".`;
-      return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(text)]);
+      return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(searchToolText(query, results))]);
     },
   });
 }
