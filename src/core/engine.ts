@@ -15,6 +15,7 @@ import { Bm25Index } from './lexical/bm25Index';
 import { queryTokens, tokenize } from './lexical/tokenize';
 import { collapseRanked } from './retrieval/collapse';
 import { reciprocalRankFusion } from './retrieval/fusion';
+import { withRelevance } from './retrieval/relevance';
 import { QueryOptions, SearchResult } from './retrieval/types';
 import { describeIdentity, IndexIdentity, sha1 } from './store/identity';
 import { FileRecord, StoredChunk } from './store/records';
@@ -451,7 +452,7 @@ export class Engine {
       topK,
       opts.includeAll ? Number.MAX_SAFE_INTEGER : perFile,
     );
-    return collapsed.map(({ chunk, score }) => ({
+    return withRelevance(collapsed.map(({ chunk, score }) => ({
       path: chunk.path,
       startLine: chunk.startLine,
       endLine: chunk.endLine,
@@ -460,7 +461,7 @@ export class Engine {
       language: chunk.language,
       score: Math.round(score * 10000) / 10000,
       text: chunk.text,
-    }));
+    })));
   }
 
   /** The query's vector, or undefined (lexical results only) when the endpoint fails; the failure is logged. */
