@@ -4,6 +4,7 @@ import { registerCommands } from './vscode/commands';
 import { anyGenerator, endpointGenerator } from './vscode/generators';
 import { createHoverProvider } from './vscode/hoverProvider';
 import { IndexTriggers } from './vscode/indexTriggers';
+import { PauseControl } from './vscode/pauseControl';
 import { registerSearchTool } from './vscode/searchTool';
 import { onApiKeyChanged, readApiKey } from './vscode/secrets';
 import { readSettings, RESTRICTED_SETTINGS } from './vscode/settings';
@@ -25,6 +26,12 @@ export interface GroundedApi {
   storeApiKey: (key: string | undefined) => Thenable<void>;
   /** Everything the extension writes lives under these. */
   writtenFolders: vscode.Uri[];
+  /** What the status bar item says now. */
+  statusBarText: () => string;
+  /** Updates waiting for indexing to resume. */
+  queuedUpdates: () => number;
+  /** The pause as the workspace state holds it for the next session. */
+  storedPause: () => unknown;
 }
 
 export function activate(context: vscode.ExtensionContext): GroundedApi | undefined {
@@ -36,11 +43,12 @@ export function activate(context: vscode.ExtensionContext): GroundedApi | undefi
     storageRoot: context.storageUri ?? context.globalStorageUri,
     log,
     apiKey: () => readApiKey(context.secrets),
-    onProgress: (_f, p) => statusBar?.setProgress(p.phase === 'indexing' ? p : undefined),
+    onProgress: () => statusBar?.render(),
     onChanged: () => statusBar?.render(),
   });
   statusBar = createStatusBar(index);
   const triggers = new IndexTriggers(index, log);
+  const pause = new PauseControl(context.workspaceState, () => index.all, log);
   context.subscriptions.push(index, triggers, statusBar.item);
 
   const settingsOf = () => (index.all[0] ? index.all[0].currentSettings : undefined);
@@ -56,11 +64,23 @@ export function activate(context: vscode.ExtensionContext): GroundedApi | undefi
   const reconcileInTurn = (folders: FolderIndex[]) => {
     const previous = indexing;
     indexing = previous.then(async () => {
-      for (const f of folders) await f.reconcile().catch((err) => log.error(`Indexing ${f.folder.name} failed: ${err instanceof Error ? err.message : err}`));
+      for (const f of folders) {
+        if (f.paused) log.info(`[${f.folder.name}] Indexing is paused: not bringing the index up to date until it resumes.`);
+        else await f.reconcile().catch((err) => log.error(`Indexing ${f.folder.name} failed: ${err instanceof Error ? err.message : err}`));
+      }
     });
     return indexing;
   };
-  const reconcileAll = () => reconcileInTurn(index.syncFolders());
+  const reconcileAll = () => {
+    const added = index.syncFolders();
+    // In the same queue as indexing, before it: a workspace paused last session starts paused.
+    indexing = indexing.then(() => pause.applyTo(added)).catch((err) => log.error(`Could not apply the pause: ${err instanceof Error ? err.message : err}`));
+    return reconcileInTurn(added);
+  };
+  const catchUp = async () => {
+    await triggers.runQueued();
+    await reconcileInTurn(index.all);
+  };
   /** Applies changed settings (or a new API key, with force); folders whose engine changed are reconciled again. */
   const restart = async (force = false) => {
     const changed = [];
@@ -69,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): GroundedApi | undefi
     statusBar?.render();
   };
 
-  registerCommands(context, { index, log, secrets: context.secrets, statusMarkdown: status, restart: () => restart(true) });
+  registerCommands(context, { index, log, secrets: context.secrets, statusMarkdown: status, restart: () => restart(true), pause, catchUp });
   let lastTranscript: ChatTranscript | undefined;
   registerChatParticipant(context, {
     index,
@@ -108,6 +128,9 @@ export function activate(context: vscode.ExtensionContext): GroundedApi | undefi
     lastChatTranscript: () => lastTranscript,
     storeApiKey: (key) => (key ? context.secrets.store('grounded.apiKey', key) : context.secrets.delete('grounded.apiKey')),
     writtenFolders: [context.logUri, context.globalStorageUri, ...(context.storageUri ? [context.storageUri] : [])],
+    statusBarText: () => statusBar?.item.text ?? '',
+    queuedUpdates: () => triggers.queuedCount,
+    storedPause: () => context.workspaceState.get('grounded.indexingPaused'),
   };
 }
 
