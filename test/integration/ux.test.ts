@@ -88,6 +88,25 @@ describe('What a VS Code user sees (issue #12)', () => {
     await until('the clear in the log', async () => /Cleared the index/.test(await logText(api)));
   });
 
+  it('while the first index is being built, an answer says how far it is and uses what is there', async () => {
+    const f = api.index.all[0];
+    // Paused, a first build is held at its gate before the first file: a first index caught mid-way.
+    await vscode.commands.executeCommand('grounded.pauseIndexing');
+    await f.clear();
+    // The catch-up run after Resume replaces this one, which then ends with an AbortError.
+    const build = f.reconcile().catch(() => undefined);
+    try {
+      await until('the build to start', async () => f.indexing);
+      const t = await ask(api, '@grounded where does the tapir forage?');
+      assert.match(t.markdown, /The index is still being built \((finding files|\d+\/\d+ files)\): this answer uses what is indexed so far/);
+      assert.ok(!/index is empty/.test(t.markdown));
+    } finally {
+      await vscode.commands.executeCommand('grounded.resumeIndexing');
+      await build;
+    }
+    assert.ok((await paths(api, 'tapir forages')).includes('docs/tapir.md'));
+  });
+
   it('the progress count is one: the status bar shows what the reindex notification reads', async () => {
     const f = api.index.all[0];
     const seen: string[] = [];
@@ -127,6 +146,15 @@ describe('What a VS Code user sees (issue #12)', () => {
       await vscode.commands.executeCommand('grounded.resumeIndexing');
     }
     assert.equal(api.storedPause(), undefined);
+    const palette: { command: string; when?: string }[] = vscode.extensions.getExtension('grounded-labs.grounded')!.packageJSON.contributes.menus.commandPalette;
+    assert.deepEqual(
+      palette.filter((m) => /Indexing$/.test(m.command)),
+      [
+        { command: 'grounded.pauseIndexing', when: '!grounded.indexingPaused' },
+        { command: 'grounded.resumeIndexing', when: 'grounded.indexingPaused' },
+      ],
+      'the palette offers Pause or Resume, by the context key the pause sets',
+    );
     assert.ok(!/paused/.test(api.statusBarText()));
     await until('the queued change', async () => (await paths(api, 'capybara')).includes('docs/paused.md'));
     await until('pause and resume in the log', async () => {
@@ -202,6 +230,7 @@ describe('What a VS Code user sees (issue #12)', () => {
   });
 
   it('answers a question about the workspace with a linked citation (the README screenshot)', async () => {
+    await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const doc = await vscode.workspace.openTextDocument(fileUri('docs/architecture.md'));
     const retries = doc.getText().split('\n').findIndex((l) => l.startsWith('## Retries'));
