@@ -83,7 +83,7 @@ export class IndexTriggers implements vscode.Disposable {
     return this.queued.size;
   }
 
-    /** Runs every pending update now: a question asked right after a save sees the saved text. */
+  /** Runs every pending update now: a question asked right after a save sees the saved text. */
   async flush(): Promise<void> {
     const runs = [...this.pending.values()];
     for (const p of runs) clearTimeout(p.timer);

@@ -232,9 +232,8 @@ describe('What a VS Code user sees (issue #12)', () => {
   it('answers a question about the workspace with a linked citation (the README screenshot)', async () => {
     await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const doc = await vscode.workspace.openTextDocument(fileUri('docs/architecture.md'));
-    const retries = doc.getText().split('\n').findIndex((l) => l.startsWith('## Retries'));
-    await vscode.window.showTextDocument(doc, { selection: new vscode.Range(retries, 0, retries + 3, 0) });
+    // The document as a preview, not a text editor: the Chat view attaches no editor context to the question.
+    await vscode.commands.executeCommand('markdown.showPreview', fileUri('docs/architecture.md'));
     await vscode.commands.executeCommand('workbench.action.chat.newChat').then(undefined, () => undefined);
     await until('the lexical index again', async () => (await api.index.all[0].status()).identity.provider === 'lexical', 60_000);
     const t = await ask(api, '@grounded how is a failed invoice run retried?');
