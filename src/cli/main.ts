@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
 import { Engine, IndexSummary } from '../core/engine';
+import { resolveIndexDir } from '../core/store/indexLocation';
+import { NoIndexError } from '../core/store/shardedStore';
 import { formatBytes } from '../core/discovery/walk';
 import { readSharedIndexSettings } from '../core/workspaceSettings';
 import { buildGroundedPrompt } from '../core/prompt/buildPrompt';
@@ -52,20 +54,24 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function openEngine(args: ParsedArgs, needed: number): Promise<Engine> {
+async function openEngine(args: ParsedArgs, needed: number, readOnly = false): Promise<Engine> {
   if (args.positional.length < needed) throw new UsageError('Missing arguments.');
   const folder = args.positional[0];
   const verbose = args.options.has('verbose');
-  const indexDir = stringOption(args, 'index-dir') ?? path.join(folder, '.grounded');
+  const named = stringOption(args, 'index-dir');
+  // A `.grounded` that came with the repository may be a link to anywhere: only a folder named on the
+  // command line may lie outside the workspace.
+  const indexDir = await resolveIndexDir(folder, named ?? '.grounded', { explicit: named !== undefined });
   return Engine.open({
     folder,
     indexDir,
+    readOnly,
     config: readSharedIndexSettings(folder),
     embedder: await embedderFromEnvironment(readEnvironment(), indexDir),
     // How often a full run writes what it has so far (a kill loses at most this much work).
     flushEveryFiles: Number(process.env.GROUNDED_FLUSH_EVERY_FILES) || undefined,
     log: (m) => {
-      if (verbose || m.startsWith('Rebuilding')) process.stderr.write(m + '\n');
+      if (verbose || m.startsWith('Rebuilding') || m.startsWith('Warning')) process.stderr.write(`grounded: ${m}\n`);
     },
   });
 }
@@ -112,9 +118,10 @@ async function ensureFresh(engine: Engine, args: ParsedArgs): Promise<void> {
 
 async function runQuery(args: ParsedArgs): Promise<number> {
   const batch = stringOption(args, 'batch');
-  const engine = await openEngine(args, batch ? 1 : 2);
+  const engine = await openEngine(args, batch ? 1 : 2, args.options.has('no-update'));
   const topK = intOption(args, 'top-k', 10);
   await ensureFresh(engine, args);
+  await warnRepairing(engine);
   if (batch) return runBatch(engine, batch, topK);
   const text = args.positional.slice(1).join(' ');
   const results = await engine.query(text, { topK });
@@ -158,9 +165,10 @@ function batchResult(r: SearchResult) {
 }
 
 async function runAsk(args: ParsedArgs): Promise<number> {
-  const engine = await openEngine(args, 2);
+  const engine = await openEngine(args, 2, args.options.has('no-update'));
   const question = args.positional.slice(1).join(' ');
   await ensureFresh(engine, args);
+  await warnRepairing(engine);
   const generator = generatorFromEnvironment(readEnvironment());
   const results = await engine.query(question, { topK: intOption(args, 'top-k', generator ? 12 : 5) });
   if (!generator) {
@@ -175,8 +183,15 @@ async function runAsk(args: ParsedArgs): Promise<number> {
   return 0;
 }
 
+/** Results leave out the files of a damaged shard until an index run re-reads them: say so once. */
+async function warnRepairing(engine: Engine): Promise<void> {
+  const s = await engine.damage();
+  if (s.shards.length) process.stderr.write(`grounded: ${s.files} file(s) in ${s.shards.length} damaged index shard(s) (${s.shards.join(', ')}) are missing from results until they are re-indexed (run "grounded index").\n`);
+}
+
 async function runStatus(args: ParsedArgs): Promise<number> {
-  const engine = await openEngine(args, 1);
+  // Status reads; it never creates, repairs or deletes anything.
+  const engine = await openEngine(args, 1, true);
   const s = await engine.status();
   if (args.options.has('json')) {
     process.stdout.write(JSON.stringify(s, null, 2) + '\n');
@@ -190,8 +205,9 @@ async function runStatus(args: ParsedArgs): Promise<number> {
     `Chunks:   ${s.chunks}`,
     `Updated:  ${s.updatedAt}`,
   ];
-  for (const k of s.skipped.slice(0, 20)) lines.push(`  skipped ${k.relPath}: ${k.reason}`);
-  if (s.skipped.length > 20) lines.push(`  … and ${s.skipped.length - 20} more skipped (see --json)`);
+  const shown = args.options.has('verbose') ? s.skipped.length : 20;
+  for (const k of s.skipped.slice(0, shown)) lines.push(`  skipped ${k.relPath}: ${k.reason}`);
+  if (s.skipped.length > shown) lines.push(`  … and ${s.skipped.length - shown} more skipped (see --verbose or --json)`);
   for (const e of s.errors) lines.push(`Error:    ${e}`);
   process.stdout.write(lines.join('\n') + '\n');
   return 0;
@@ -202,7 +218,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError) {
+    if (err instanceof NoIndexError) {
+      process.stderr.write(`grounded: ${err.message} Build it with: grounded index <folder>\n`);
+      process.exitCode = 1;
+    } else if (err instanceof UsageError) {
       process.stderr.write(`grounded: ${err.message}\n\n${USAGE}\n`);
       process.exitCode = 2;
     } else {

@@ -10,7 +10,9 @@ import { readTextFile, TextRead } from './discovery/readText';
 import { discoverFiles, SkippedFile } from './discovery/walk';
 import { Embedder, EmbeddingError, probeDimensions } from './embed/embedder';
 import { EmbeddingCache } from './embed/embeddingCache';
+import { indexCounts } from './index/counts';
 import { planChanges } from './index/plan';
+import { excludingIndexFolder } from './discovery/indexFolderFilter';
 import { Bm25Index } from './lexical/bm25Index';
 import { queryTokens, tokenize } from './lexical/tokenize';
 import { collapseRanked } from './retrieval/collapse';
@@ -18,7 +20,7 @@ import { reciprocalRankFusion } from './retrieval/fusion';
 import { withRelevance } from './retrieval/relevance';
 import { QueryOptions, SearchResult } from './retrieval/types';
 import { describeIdentity, IndexIdentity, sha1 } from './store/identity';
-import { FileRecord, StoredChunk } from './store/records';
+import { chunkId, FileRecord, StoredChunk } from './store/records';
 import { errorText, ShardedStore } from './store/shardedStore';
 import { indexingTurn } from './turnBudget';
 import { Chunk } from './types';
@@ -38,6 +40,8 @@ export interface EngineOptions {
   chunkThreads?: number;
   /** During a full run, write the index after this many files (default 5000; or every 10 s). */
   flushEveryFiles?: number;
+  /** Open what is there without creating, writing or deleting anything; throws NoIndexError when there is no index. */
+  readOnly?: boolean;
 }
 
 export interface IndexProgress {
@@ -55,12 +59,14 @@ export interface IndexAllOptions {
 }
 
 export interface IndexSummary {
+  /** Files whose text is in the index after the run (see `indexCounts`). */
   files: number;
   added: number;
   updated: number;
   removed: number;
   renamed: number;
   unchanged: number;
+  /** Every file not indexed, with why; the same list `status` gives. */
   skipped: SkippedFile[];
   failed: SkippedFile[];
   chunks: number;
@@ -86,6 +92,8 @@ export interface IndexStatus {
   textChars: number;
   updatedAt: string;
   errors: string[];
+  /** Shards found damaged: their files are missing from results until the next index run re-reads them. */
+  repairing: string[];
 }
 
 /** What was done for a file while it waited its turn in a full run. */
@@ -115,11 +123,12 @@ export class Engine {
   private readonly bm25 = new Bm25Index();
   private readonly slotOf = new Map<string, number>();
   private readonly chunkAt: (StoredChunk | undefined)[] = [];
-  private readonly errors: string[] = [];
   private readonly filter: PathFilter;
   private readonly log: (message: string) => void;
   private queue: Promise<unknown> = Promise.resolve();
   readonly rebuildReason?: string;
+  /** What the last discovery declined; status lists it beside the files declined on reading. */
+  private discoverySkips: SkippedFile[] | undefined;
 
   private constructor(
     readonly folder: string,
@@ -133,10 +142,11 @@ export class Engine {
     private readonly embeddingCache: EmbeddingCache | undefined,
   ) {
     this.log = log ?? (() => undefined);
-    this.filter = createPathFilter(folder, config);
+    this.filter = excludingIndexFolder(createPathFilter(folder, config), folder, store.dir);
     this.rebuildReason = rebuildReason;
     for (const entry of store.allFiles()) this.addToMemory(entry.chunks);
-    for (const e of store.loadErrors) this.errors.push(e);
+    // A writer repairs what it found damaged; one line each says what and where.
+    if (!store.readOnly) for (const e of store.loadErrors) this.log(`Warning: ${e}`);
     // Another writer (a second window, the CLI) changed files in a shard this engine is about to write.
     store.onExternalChange = (before, after) => {
       if (before) this.removeFromMemory(before.chunks);
@@ -158,7 +168,7 @@ export class Engine {
       chunkerVersion: CHUNKER_VERSION * 1000 + config.chunkTokens,
     };
     const indexDir = path.resolve(opts.indexDir ?? path.join(folder, '.grounded'));
-    const { store, rebuildReason } = await ShardedStore.open(indexDir, identity, opts.shardCount);
+    const { store, rebuildReason } = await ShardedStore.open(indexDir, identity, { shardCount: opts.shardCount, readOnly: opts.readOnly });
     if (rebuildReason) opts.log?.(`Rebuilding the index: ${rebuildReason}.`);
     const chunkCode = opts.codeChunker ?? defaultCodeChunker(opts.chunkThreads, opts.log);
     const cache = opts.embedder ? await EmbeddingCache.open(path.join(indexDir, 'embedding-cache'), `${identity.provider}-${identity.model}-${identity.dimensions}`) : undefined;
@@ -191,6 +201,7 @@ export class Engine {
     const started = Date.now();
     onProgress?.({ phase: 'discovering', done: 0, total: 0 });
     const discovery = await discoverFiles(this.folder, this.config, this.filter);
+    this.discoverySkips = discovery.skipped;
     await this.store.sizeFor(discovery.files.length);
     const plan = planChanges(discovery.files, [...this.store.allFiles()].map((e) => e.record));
     const summary: IndexSummary = {
@@ -271,6 +282,9 @@ export class Engine {
     onProgress?.({ phase: 'writing', done: plan.toRead.length, total: plan.toRead.length });
     await this.flush();
     this.store.releaseShardCache();
+    const counts = indexCounts(this.store.allFiles(), discovery.skipped);
+    summary.files = counts.indexed;
+    summary.skipped = counts.skipped;
     summary.chunks = this.chunkCount;
     summary.ms = Date.now() - started;
     onProgress?.({ phase: 'done', done: plan.toRead.length, total: plan.toRead.length });
@@ -338,9 +352,9 @@ export class Engine {
       return { hash, skipped: read.reason, embedded: 0 };
     }
     const chunks = await (ahead?.chunks ?? chunkFile(relPath, read.text, { maxTokens: this.config.chunkTokens }, this.chunkCode));
-    const stored: StoredChunk[] = chunks.map((c) => {
+    const stored: StoredChunk[] = chunks.map((c, ordinal) => {
       const textHash = sha1(c.text);
-      return { ...c, hash: textHash, id: sha1(`${c.path}\0${c.startLine}\0${textHash}`).slice(0, 24) };
+      return { ...c, hash: textHash, id: chunkId(c.path, ordinal, c.startLine, textHash) };
     });
     const { vectors, embedded } = await this.vectorsFor(stored, signal);
     this.replaceInMemory(relPath, stored);
@@ -483,10 +497,10 @@ export class Engine {
     for (const [rel, text] of live) {
       if (this.filter.checkPath(rel)) continue;
       const chunks = await chunkFile(rel, text, { maxTokens: this.config.chunkTokens }, this.chunkCode);
-      for (const c of chunks) {
+      for (const [ordinal, c] of chunks.entries()) {
         if (opts.kinds && !opts.kinds.includes(c.kind)) continue;
         const hash = sha1(c.text);
-        const chunk: StoredChunk = { ...c, hash, id: `live:${sha1(`${rel}\0${c.startLine}\0${hash}`).slice(0, 20)}` };
+        const chunk: StoredChunk = { ...c, hash, id: `live:${chunkId(rel, ordinal, c.startLine, hash)}` };
         const score = this.bm25.scoreExternal(lexicalTokens(chunk), terms);
         if (score > 0) out.push({ chunk, score });
       }
@@ -494,23 +508,33 @@ export class Engine {
     return out;
   }
 
+  /** The index as it is; a fresh process (the CLI's `status`) walks the folder once to list what discovery declines. */
   async status(): Promise<IndexStatus> {
-    const skipped: SkippedFile[] = [];
-    for (const e of this.store.allFiles()) if (e.record.skipped) skipped.push({ relPath: e.record.path, reason: e.record.skipped });
+    this.discoverySkips ??= (await discoverFiles(this.folder, this.config, this.filter)).skipped;
+    const counts = indexCounts(this.store.allFiles(), this.discoverySkips);
     return {
       folder: this.folder,
       indexDir: this.store.dir,
       identity: this.store.identity,
       identityText: describeIdentity(this.store.identity),
-      files: this.store.fileCount - skipped.length,
+      files: counts.indexed,
       chunks: this.chunkCount,
-      skipped,
+      skipped: counts.skipped,
       diskBytes: await this.store.diskBytes(),
       shards: this.store.shardCount,
       textChars: this.chunkAt.reduce((n, c) => n + (c ? c.text.length : 0), 0),
       updatedAt: this.store.updatedAt,
-      errors: [...this.errors],
+      errors: this.store.problems,
+      repairing: this.store.damagedShards,
     };
+  }
+
+  /** Damaged shards and how many of the folder's files belong in them (walks the folder only when some are damaged). */
+  async damage(): Promise<{ shards: string[]; files: number }> {
+    const shards = this.store.damagedShards;
+    if (shards.length === 0) return { shards, files: 0 };
+    const found = await discoverFiles(this.folder, this.config, this.filter);
+    return { shards, files: found.files.filter((f) => this.store.isInDamagedShard(f.relPath)).length };
   }
 
   /** Waits for queued writes and lets go of the embedding cache's file. */

@@ -33,9 +33,11 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
 
   register('grounded.reindex', () => (deps.pause.paused ? askToResume(deps) : reindex(deps)));
   register('grounded.clearIndex', async () => {
-    for (const f of deps.index.all) {
-      await f.clear();
-      deps.log.info(`[${f.folder.name}] Cleared the index (${f.indexDir}).`);
+    try {
+      for (const f of deps.index.all) await f.clear();
+    } catch (err) {
+      vscode.window.showErrorMessage(`Grounded: the index was not cleared: ${err instanceof Error ? err.message : err}`);
+      return;
     }
     vscode.window.showInformationMessage('Grounded: the index was cleared. Run "Grounded: Reindex Workspace" to build it again.');
   });

@@ -1,9 +1,10 @@
 import * as crypto from 'crypto';
-import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { IndexProgress, IndexStatus, IndexSummary } from '../core/engine';
 import { QueryOptions, SearchResult } from '../core/retrieval/types';
+import { clearIndexFolder } from '../core/store/indexFolder';
+import { resolveIndexDir } from '../core/store/indexLocation';
 import { EngineClient, startEngineWorker } from '../core/worker/engineClient';
 import { ExtensionSettings } from './settings';
 
@@ -64,6 +65,11 @@ export class FolderIndex {
   }
 
   private async open(): Promise<void> {
+    // A shared location comes from the repository: refused (with its reason) unless it is a plain
+    // folder inside the workspace that is empty or already an index.
+    const indexDir = this.settings.indexLocation
+      ? await resolveIndexDir(this.folder.uri.fsPath, this.settings.indexLocation, { explicit: false, refuseLinks: true })
+      : this.indexDir;
     const client = startEngineWorker(this.deps.workerFile, (m) => this.deps.log.info(`[${this.folder.name}] ${m}`));
     client.onProgress((p) => {
       this.progress = p.phase === 'done' ? undefined : p;
@@ -76,7 +82,7 @@ export class FolderIndex {
       op: 'open',
       options: {
         folder: this.folder.uri.fsPath,
-        indexDir: this.indexDir,
+        indexDir,
         config: this.settings.engine,
         embedding: e.provider === 'openai' ? { baseURL: e.baseUrl, apiKey, model: e.model, dimensions: e.dimensions } : undefined,
       },
@@ -181,10 +187,15 @@ export class FolderIndex {
     return this.call((c) => c.call({ op: 'status' }));
   }
 
-  /** Stops the worker, deletes the index folder and starts again with an empty index. */
+  /**
+   * Stops the worker and removes Grounded's own files from the index folder (never anything else it
+   * holds, and never a folder it cannot recognise as an index); the next reconcile starts afresh.
+   */
   async clear(): Promise<void> {
     await this.stop();
-    await fs.promises.rm(this.indexDir, { recursive: true, force: true });
+    const left = await clearIndexFolder(this.indexDir);
+    this.deps.log.info(`[${this.folder.name}] Index cleared at ${this.indexDir}.`);
+    if (left.length) this.deps.log.warn(`[${this.folder.name}] Left in the index folder because Grounded did not create them: ${left.join(', ')}`);
     this.version++;
     this.lastSummary = undefined;
     this.deps.onChanged();

@@ -85,7 +85,7 @@ describe('What a VS Code user sees (issue #12)', () => {
     assert.deepEqual(t.buttons, ['grounded.reindex']);
     await vscode.commands.executeCommand('grounded.reindex');
     assert.ok((await paths(api, 'tapir forages')).includes('docs/tapir.md'));
-    await until('the clear in the log', async () => /Cleared the index/.test(await logText(api)));
+    await until('the clear in the log', async () => /Index cleared at/.test(await logText(api)));
   });
 
   it('while the first index is being built, an answer says how far it is and uses what is there', async () => {

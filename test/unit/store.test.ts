@@ -22,7 +22,7 @@ function record(p: string) {
 
 test('shards are vectra LocalIndex folders that vectra itself can read', async () => {
   const dir = tempDir();
-  const { store } = await ShardedStore.open(dir, LEXICAL, 4);
+  const { store } = await ShardedStore.open(dir, LEXICAL, { shardCount: 4 });
   store.putFile(record('a.md'), [chunk('a.md', 1), chunk('a.md', 2)]);
   await store.flush();
   const shardsDir = fs.readdirSync(dir).find((n) => n.startsWith('shards-'))!;
@@ -33,7 +33,7 @@ test('shards are vectra LocalIndex folders that vectra itself can read', async (
 
 test('one file update rewrites only its own shard', async () => {
   const dir = tempDir();
-  const { store } = await ShardedStore.open(dir, LEXICAL, 16);
+  const { store } = await ShardedStore.open(dir, LEXICAL, { shardCount: 16 });
   for (let i = 0; i < 64; i++) store.putFile(record(`f${i}.md`), [chunk(`f${i}.md`, 1)]);
   await store.flush();
   const shardsRoot = path.join(dir, fs.readdirSync(dir).find((n) => n.startsWith('shards-'))!);
@@ -62,28 +62,35 @@ test('an atomic write never leaves a partial file: the old content survives a fa
   }
 });
 
-test('a stale temp file from a killed writer is ignored and cleaned; the shard reads as before', async () => {
+test('a dead writer\'s temp file is ignored, left alone by readers, and cleaned by the next writer; a live one is never touched', async () => {
   const dir = tempDir();
-  let { store } = await ShardedStore.open(dir, LEXICAL, 2);
+  let { store } = await ShardedStore.open(dir, LEXICAL, { shardCount: 2 });
   store.putFile(record('a.md'), [chunk('a.md', 1)]);
   await store.flush();
   const shardsRoot = path.join(dir, fs.readdirSync(dir).find((n) => n.startsWith('shards-'))!);
   const shard = path.join(shardsRoot, fs.readdirSync(shardsRoot)[0]);
-  fs.writeFileSync(path.join(shard, '.index.json.999.dead.tmp'), '{"truncat');
-  ({ store } = await ShardedStore.open(dir, LEXICAL, 2));
+  const dead = '.index.json.999999999.deadbeef.tmp';
+  const live = `.index.json.${process.ppid}.0badf00d.tmp`; // the parent process: alive, writing "in flight"
+  fs.writeFileSync(path.join(shard, dead), '{"truncat');
+  fs.writeFileSync(path.join(shard, live), '{"in fli');
+  ({ store } = await ShardedStore.open(dir, LEXICAL, { shardCount: 2 }));
+  await ShardedStore.open(dir, LEXICAL, { readOnly: true });
   assert.equal(store.getFile('a.md')?.chunks.length, 1);
-  assert.deepEqual(fs.readdirSync(shard), ['index.json']);
+  assert.deepEqual(fs.readdirSync(shard).sort(), [dead, live, 'index.json'].sort(), 'opening deletes nothing');
+  store.putFile(record('a.md'), [chunk('a.md', 2)]);
+  await store.flush();
+  assert.deepEqual(fs.readdirSync(shard).sort(), [live, 'index.json'].sort(), 'the lock holder removes only the dead process\'s file');
 });
 
 test('a corrupt shard is reported and the rest of the index still opens', async () => {
   const dir = tempDir();
-  let { store } = await ShardedStore.open(dir, LEXICAL, 64);
+  let { store } = await ShardedStore.open(dir, LEXICAL, { shardCount: 64 });
   for (let i = 0; i < 20; i++) store.putFile(record(`f${i}.md`), [chunk(`f${i}.md`, 1)]);
   await store.flush();
   const shardsRoot = path.join(dir, fs.readdirSync(dir).find((n) => n.startsWith('shards-'))!);
   const victim = fs.readdirSync(shardsRoot)[0];
   fs.writeFileSync(path.join(shardsRoot, victim, 'index.json'), '');
-  ({ store } = await ShardedStore.open(dir, LEXICAL, 64));
+  ({ store } = await ShardedStore.open(dir, LEXICAL, { shardCount: 64 }));
   assert.equal(store.loadErrors.length, 1);
   assert.ok(store.fileCount > 0 && store.fileCount < 20);
 });
@@ -114,7 +121,7 @@ const DENSE: IndexIdentity = { provider: 'openai', model: 'm', dimensions: 3, ch
 
 test('vectors live in a float32 file beside each shard and come back on open', async () => {
   const dir = tempDir();
-  const { store } = await ShardedStore.open(dir, DENSE, 2);
+  const { store } = await ShardedStore.open(dir, DENSE, { shardCount: 2 });
   store.putFile(record('a.md'), [chunk('a.md', 1), chunk('a.md', 2)], [[1, 0, 0], [0, 3, 4]]);
   store.putFile(record('b.md'), [chunk('b.md', 1)], [[0, 0, 2]]);
   await store.flush();
@@ -124,7 +131,7 @@ test('vectors live in a float32 file beside each shard and come back on open', a
     assert.doesNotMatch(json, /"vector":\[[^\]]/, 'no vector values in vectra JSON');
     assert.equal(fs.readdirSync(path.join(dir, shardsDir, shard)).filter((n) => n.endsWith('.f32')).length, 1);
   }
-  const { store: again } = await ShardedStore.open(dir, DENSE, 2);
+  const { store: again } = await ShardedStore.open(dir, DENSE, { shardCount: 2 });
   assert.deepEqual(again.loadErrors, []);
   assert.deepEqual([...again.vectors!.get('a.md#2')!].map((x) => Math.round(x * 100) / 100), [0, 0.6, 0.8]);
   assert.deepEqual(again.vectors!.search([0, 0, 1], 2).map((h) => h.id), ['b.md#1', 'a.md#2']);
@@ -132,7 +139,7 @@ test('vectors live in a float32 file beside each shard and come back on open', a
   // Replacing a file replaces its vectors; the shard keeps one vector file, the new one.
   again.putFile(record('a.md'), [chunk('a.md', 1)], [[0, 1, 0]]);
   await again.flush();
-  const { store: third } = await ShardedStore.open(dir, DENSE, 2);
+  const { store: third } = await ShardedStore.open(dir, DENSE, { shardCount: 2 });
   assert.equal(third.vectors!.size, 2);
   assert.equal(third.vectors!.has('a.md#2'), false);
   assert.deepEqual(third.vectors!.search([0, 1, 0], 1).map((h) => h.id), ['a.md#1']);
@@ -143,7 +150,7 @@ test('vectors live in a float32 file beside each shard and come back on open', a
 
 test('a shard whose vector file is gone or damaged is reported, and the rest opens', async () => {
   const dir = tempDir();
-  const { store } = await ShardedStore.open(dir, DENSE, 64);
+  const { store } = await ShardedStore.open(dir, DENSE, { shardCount: 64 });
   const files = Array.from({ length: 12 }, (_, i) => `f${i}.md`);
   for (const f of files) store.putFile(record(f), [chunk(f, 1)], [[1, 2, 3]]);
   await store.flush();
@@ -152,7 +159,7 @@ test('a shard whose vector file is gone or damaged is reported, and the rest ope
   const vectorFile = (s: string) => path.join(shardsDir, s, fs.readdirSync(path.join(shardsDir, s)).find((n) => n.endsWith('.f32'))!);
   fs.rmSync(vectorFile(first));
   fs.truncateSync(vectorFile(second), 20);
-  const { store: again } = await ShardedStore.open(dir, DENSE, 64);
+  const { store: again } = await ShardedStore.open(dir, DENSE, { shardCount: 64 });
   assert.equal(again.loadErrors.length, 2);
   assert.match(again.loadErrors.join('\n'), /ENOENT|no such file/);
   assert.match(again.loadErrors.join('\n'), /cut short/);
@@ -162,13 +169,13 @@ test('a shard whose vector file is gone or damaged is reported, and the rest ope
 
 test('a kill between writing a vector file and the index.json naming it leaves the previous pair', async () => {
   const dir = tempDir();
-  const { store } = await ShardedStore.open(dir, DENSE, 1);
+  const { store } = await ShardedStore.open(dir, DENSE, { shardCount: 1 });
   store.putFile(record('a.md'), [chunk('a.md', 1)], [[1, 0, 0]]);
   await store.flush();
   const shardDir = path.join(dir, fs.readdirSync(dir).find((n) => n.startsWith('shards-'))!, 's000');
   // What a killed writer leaves: a newer vector file that no index.json names.
   fs.writeFileSync(path.join(shardDir, 'vectors-0123456789abcdef.f32'), Buffer.from('GRV1 torn'));
-  const { store: again } = await ShardedStore.open(dir, DENSE, 1);
+  const { store: again } = await ShardedStore.open(dir, DENSE, { shardCount: 1 });
   assert.deepEqual(again.loadErrors, []);
   assert.deepEqual(again.vectors!.search([1, 0, 0], 1).map((h) => h.id), ['a.md#1']);
   again.putFile(record('b.md'), [chunk('b.md', 1)], [[0, 1, 0]]);
@@ -178,8 +185,8 @@ test('a kill between writing a vector file and the index.json naming it leaves t
 
 test('an empty index is sized for its workspace once; a second writer follows the new layout', async () => {
   const dir = tempDir();
-  const { store: a } = await ShardedStore.open(dir, LEXICAL, 4);
-  const { store: b } = await ShardedStore.open(dir, LEXICAL, 4);
+  const { store: a } = await ShardedStore.open(dir, LEXICAL, { shardCount: 4 });
+  const { store: b } = await ShardedStore.open(dir, LEXICAL, { shardCount: 4 });
   await a.sizeFor(10);
   assert.equal(a.shardCount, 4, 'a small workspace keeps the count it has');
   await a.sizeFor(1000);
@@ -191,7 +198,7 @@ test('an empty index is sized for its workspace once; a second writer follows th
   await a.flush();
   await a.sizeFor(100000);
   assert.equal(a.shardCount, 64, 'an index that holds files keeps its layout');
-  const { store: again } = await ShardedStore.open(dir, LEXICAL, 4);
+  const { store: again } = await ShardedStore.open(dir, LEXICAL, { shardCount: 4 });
   assert.equal(again.shardCount, 64);
   assert.deepEqual([...again.allFiles()].map((e) => e.record.path).sort(), ['from-a.md', 'from-b.md']);
 });

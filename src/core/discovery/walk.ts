@@ -51,6 +51,11 @@ export async function discoverFiles(root: string, config: GroundedConfig, filter
     const toStat: string[] = [];
     for (const entry of entries) {
       const relPath = relDir ? `${relDir}/${entry.name}` : entry.name;
+      // Node decodes names as UTF-8; a name that is not comes back with U+FFFD and cannot be opened by it.
+      if (entry.name.includes('\uFFFD')) {
+        skipped.push({ relPath, reason: 'file name is not valid UTF-8' });
+        continue;
+      }
       const absPath = path.join(root, relPath);
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();

@@ -25,9 +25,3 @@ export async function writeFileAtomic(file: string, content: Buffer | string): P
     throw err;
   }
 }
-
-/** Temporary files left by a writer that was killed mid-write. */
-export async function removeStaleTempFiles(folder: string): Promise<void> {
-  const entries = await fs.promises.readdir(folder).catch(() => [] as string[]);
-  await Promise.all(entries.filter((n) => n.startsWith('.') && n.endsWith('.tmp')).map((n) => fs.promises.rm(path.join(folder, n), { force: true })));
-}

@@ -1,4 +1,5 @@
 import { Chunk } from '../types';
+import { sha1 } from './identity';
 
 /** A chunk as stored: its place in the file, its text, and the hash the embedding cache is keyed by. */
 export interface StoredChunk extends Chunk {
@@ -23,4 +24,12 @@ export interface FileRecord {
 export interface FileEntry {
   record: FileRecord;
   chunks: StoredChunk[];
+}
+
+/**
+ * A chunk's id, unique within its file by construction: the chunk's place in the file's list is part
+ * of it, so two parts of one long line (same start line, same text) never share an id.
+ */
+export function chunkId(relPath: string, ordinal: number, startLine: number, textHash: string): string {
+  return sha1(`${relPath}\0${ordinal}\0${startLine}\0${textHash}`).slice(0, 24);
 }

@@ -3,21 +3,27 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IndexItem, LocalIndex, MetadataTypes } from 'vectra';
 import { AtomicFileStorage } from './atomicStorage';
-import { removeStaleTempFiles, writeFileAtomic } from './atomicWrite';
-import { describeIdentity, IndexIdentity, identityKey, sameIdentity, sha1 } from './identity';
+import { writeFileAtomic } from './atomicWrite';
+import { describeIdentity, IndexIdentity, sameIdentity, sha1 } from './identity';
+import {
+  assertRealFolder,
+  inspectIndexFolder,
+  LOCK_FILE,
+  quarantineShard,
+  removeDeadTempFiles,
+  removeShardFolder,
+  removeShardsFolder,
+  SHARD_DIR_NAME,
+} from './indexFolder';
 import { FileEntry, FileRecord, StoredChunk } from './records';
+import { FORMAT, MAX_SHARD_COUNT, MetaRead, newMeta, readMeta, SHARDS_DIR_NAME, shardsDirFor, StoreMeta, writeMeta } from './storeMeta';
 import { decodeVectorFile, encodeVectorFile } from './vectorFile';
 import { VectorTable } from './vectorTable';
 import { indexingTurn } from '../turnBudget';
 import { withWriteLock } from './writeLock';
+import { isSafeRelPath } from './safePath';
 
-/** 2: vectors moved out of vectra's JSON into a float32 file beside each shard. */
-const FORMAT = 2;
-const META_FILE = 'grounded.json';
-const LOCK_FILE = 'write.lock';
 export const DEFAULT_SHARD_COUNT = 256;
-/** Shard folders are named by three hex digits. */
-const MAX_SHARD_COUNT = 4096;
 /** Files a shard when a new index is sized for its workspace: about 250 chunks, a quarter MiB of JSON. */
 const FILES_PER_SHARD = 24;
 const PARALLEL_SHARD_WRITES = 16;
@@ -27,74 +33,100 @@ const CACHED_SHARDS = 32;
 const SHARD_ITEM_ID = 'shard';
 const VECTOR_FILE = /^vectors-[0-9a-f]+\.f32$/;
 
-interface StoreMeta {
-  format: number;
-  identity: IndexIdentity;
-  shardCount: number;
-  /** Folder (under the index dir) holding this identity's shards: vectors of two models never share one. */
-  shardsDir: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
 export interface OpenedStore {
   store: ShardedStore;
-  /** Why the index on disk was discarded, when it was. */
+  /** Why the index on disk was discarded, when it was (or, read-only, would be). */
   rebuildReason?: string;
+}
+
+export interface StoreOpenOptions {
+  shardCount?: number;
+  /** Reads what is there and never creates, writes or deletes anything (status, queries without update). */
+  readOnly?: boolean;
+}
+
+/** There is no index in the folder, and a read-only open does not create one. */
+export class NoIndexError extends Error {
+  override name = 'NoIndexError';
 }
 
 /**
  * The index on disk: a set of vectra `LocalIndex` folders (shards), each file's chunks and manifest
  * entry in the shard its path hashes to. Updating one file rewrites only its shard, atomically, so the
  * cost of a save grows with the shard, not the index, and a kill mid-write leaves the previous shard.
+ * Everything read from disk is checked: a damaged shard is set aside and rebuilt from its files, a
+ * damaged meta file is rebuilt from the shards, and no value read from disk names a path to write.
  */
 export class ShardedStore {
   private readonly files = new Map<string, FileEntry>();
+  /** Paths to write (or, where they no longer hash to it, to drop) per shard. */
   private readonly dirtyPaths = new Map<number, Set<string>>();
   private readonly shards = new Map<number, LocalIndex>();
   /** What each shard file looked like when this process last read or wrote it. */
   private readonly stamps = new Map<number, string>();
+  /** Shards that could not be read: written afresh (after being moved aside) on the next write. */
+  private readonly damaged = new Map<number, string>();
+  /** Shards whose leftover temporary files this process has cleaned (under the lock). */
+  private readonly cleaned = new Set<number>();
   /** Called when a shard on disk holds another writer's version of a file this process had otherwise. */
   onExternalChange?: (before: FileEntry | undefined, after: FileEntry | undefined) => void;
   private readonly storage = new AtomicFileStorage();
   /** The dense vectors of every chunk, when the index has them; the only copy in memory. */
   readonly vectors?: VectorTable;
+  /** Problems found while opening, one line each, for status and the log. */
+  readonly loadErrors: string[] = [];
 
   private constructor(
     readonly dir: string,
     private meta: StoreMeta,
+    readonly readOnly: boolean,
   ) {
     if (meta.identity.dimensions > 0) this.vectors = new VectorTable(meta.identity.dimensions);
   }
 
   /** Opens (or creates) the index in `dir`. An index built by another embedder, model or chunker is discarded, never mixed. */
-  static async open(dir: string, identity: IndexIdentity, shardCount = DEFAULT_SHARD_COUNT): Promise<OpenedStore> {
-    await fs.promises.mkdir(dir, { recursive: true });
-    const existing = await readMeta(dir);
-    let rebuildReason: string | undefined;
-    if (existing && existing.format === FORMAT && sameIdentity(existing.identity, identity)) {
-      const store = new ShardedStore(dir, existing);
-      await store.load();
+  static async open(dir: string, identity: IndexIdentity, opts: StoreOpenOptions = {}): Promise<OpenedStore> {
+    const readOnly = opts.readOnly ?? false;
+    const kind = await inspectIndexFolder(dir);
+    if (readOnly && kind !== 'index') throw new NoIndexError(`There is no Grounded index in ${dir} yet.`);
+    const read = await readMeta(dir);
+    if (read.kind === 'ok' && sameIdentity(read.meta.identity, identity)) return { store: await ShardedStore.load(dir, read.meta, readOnly) };
+    const recovered = read.kind === 'missing' || read.kind === 'damaged' ? await recoverMeta(dir, identity) : undefined;
+    if (recovered) {
+      const store = await ShardedStore.load(dir, recovered, readOnly);
+      store.metaProblem = `${read.kind === 'damaged' ? read.reason : 'grounded.json is missing'}: rebuilt from the shards on disk${readOnly ? ' (written by the next index run)' : ''}`;
+      store.loadErrors.unshift(store.metaProblem);
+      store.metaDirty = true;
       return { store };
     }
-    if (existing) {
-      rebuildReason =
-        existing.format !== FORMAT
-          ? `index format ${existing.format} is not ${FORMAT}`
-          : `index was built with ${describeIdentity(existing.identity)}; now ${describeIdentity(identity)}`;
-    }
-    const now = new Date().toISOString();
-    const meta: StoreMeta = { format: FORMAT, identity, shardCount, shardsDir: `shards-${identityKey(identity)}`, createdAt: now, updatedAt: now };
-    const store = new ShardedStore(dir, meta);
-    await withWriteLock(store.lockFile, async () => {
-      await fs.promises.rm(path.join(dir, meta.shardsDir), { recursive: true, force: true });
-      await writeFileAtomic(path.join(dir, META_FILE), JSON.stringify(meta, null, 2));
-      if (existing && existing.shardsDir !== meta.shardsDir) {
-        await fs.promises.rm(path.join(dir, existing.shardsDir), { recursive: true, force: true });
-      }
-    });
+    const rebuildReason = rebuildReasonOf(read, identity);
+    const meta = newMeta(identity, opts.shardCount ?? DEFAULT_SHARD_COUNT);
+    const store = new ShardedStore(dir, meta, readOnly);
+    if (read.kind === 'damaged') store.loadErrors.push(`${read.reason}; the index is rebuilt`);
+    if (!readOnly) await store.startFresh();
     return { store, rebuildReason };
   }
+
+  private static async load(dir: string, meta: StoreMeta, readOnly: boolean): Promise<ShardedStore> {
+    const store = new ShardedStore(dir, meta, readOnly);
+    await store.loadShards();
+    return store;
+  }
+
+  /** A new, empty layout: this identity's shards folder is emptied, other identities' folders removed. */
+  private async startFresh(): Promise<void> {
+    await fs.promises.mkdir(this.dir, { recursive: true });
+    await withWriteLock(this.lockFile, async () => {
+      for (const name of await fs.promises.readdir(this.dir)) {
+        if (SHARDS_DIR_NAME.test(name)) await removeShardsFolder(path.join(this.dir, name));
+      }
+      await writeMeta(this.dir, this.meta);
+    });
+  }
+
+  /** Set when the meta file on disk must be rewritten (it was damaged or missing). */
+  private metaDirty = false;
+  private metaProblem: string | undefined;
 
   get identity(): IndexIdentity {
     return this.meta.identity;
@@ -108,8 +140,16 @@ export class ShardedStore {
     return path.join(this.dir, LOCK_FILE);
   }
 
+  private get shardsRoot(): string {
+    return path.join(this.dir, this.meta.shardsDir);
+  }
+
   private shardDir(shard: number): string {
-    return path.join(this.dir, this.meta.shardsDir, `s${shard.toString(16).padStart(3, '0')}`);
+    return path.join(this.shardsRoot, shardName(shard));
+  }
+
+  private shardFile(shard: number): string {
+    return path.join(this.shardDir(shard), 'index.json');
   }
 
   shardOf(relPath: string): number {
@@ -128,11 +168,34 @@ export class ShardedStore {
     return this.files.size;
   }
 
+  get shardCount(): number {
+    return this.meta.shardCount;
+  }
+
+  /** Damage not yet repaired, one line each: what status shows until a write fixes it. */
+  get problems(): string[] {
+    const out = this.metaDirty && this.metaProblem ? [this.metaProblem] : [];
+    for (const [shard, reason] of this.damaged) out.push(`shard ${shardName(shard)} is damaged (${reason.slice(0, 200)}); its files are re-indexed by the next index run`);
+    return out;
+  }
+
+  /** Shards that were found damaged and are rebuilt by the next write, by folder name. */
+  get damagedShards(): string[] {
+    return [...this.damaged.keys()].map(shardName);
+  }
+
+  /** Whether a file's entry is missing because its shard is damaged (it is re-read by the next run). */
+  isInDamagedShard(relPath: string): boolean {
+    return this.damaged.has(this.shardOf(relPath));
+  }
+
   /**
    * Replaces what is stored for one file (in memory; `flush` writes it). `vectors[i]` is `chunks[i]`'s;
    * without `vectors`, chunks keep the vectors they have (the same content under a new timestamp).
+   * Throws, for this file only, when two of its chunks share an id.
    */
   putFile(record: FileRecord, chunks: StoredChunk[], vectors?: readonly ArrayLike<number>[]): void {
+    if (new Set(chunks.map((c) => c.id)).size !== chunks.length) throw new Error(`${record.path}: two chunks have one id.`);
     this.setEntry({ record, chunks }, vectors);
     this.markDirty(record.path);
   }
@@ -170,32 +233,20 @@ export class ShardedStore {
   async sizeFor(fileCount: number): Promise<void> {
     let shardCount = this.meta.shardCount;
     while (shardCount < MAX_SHARD_COUNT && fileCount / shardCount > FILES_PER_SHARD) shardCount *= 2;
-    if (shardCount === this.meta.shardCount || this.files.size > 0 || this.dirtyPaths.size > 0 || this.loadErrors.length > 0) return;
+    if (this.readOnly || shardCount === this.meta.shardCount || this.files.size > 0 || this.dirtyPaths.size > 0 || this.loadErrors.length > 0) return;
     await withWriteLock(this.lockFile, async () => {
       const onDisk = await readMeta(this.dir);
-      if (onDisk?.shardsDir !== this.meta.shardsDir) return;
+      if (onDisk.kind !== 'ok' || onDisk.meta.shardsDir !== this.meta.shardsDir) return;
       // Another writer may have stored files meanwhile: then the layout stays.
-      const root = path.join(this.dir, this.meta.shardsDir);
-      for (const name of await fs.promises.readdir(root).catch(() => [] as string[])) {
-        if ((await stampOf(path.join(root, name, 'index.json'))) !== 'missing') return;
+      for (const name of await fs.promises.readdir(this.shardsRoot).catch(() => [] as string[])) {
+        if ((await stampOf(path.join(this.shardsRoot, name, 'index.json'))) !== 'missing') return;
       }
-      this.meta = { ...onDisk, shardCount };
-      await writeFileAtomic(path.join(this.dir, META_FILE), JSON.stringify(this.meta, null, 2));
+      this.meta = { ...onDisk.meta, shardCount };
+      await writeMeta(this.dir, this.meta);
     });
   }
 
-  get shardCount(): number {
-    return this.meta.shardCount;
-  }
-
-  get pendingWrites(): number {
-    let n = 0;
-    for (const s of this.dirtyPaths.values()) n += s.size;
-    return n;
-  }
-
-  private markDirty(relPath: string): void {
-    const shard = this.shardOf(relPath);
+  private markDirty(relPath: string, shard = this.shardOf(relPath)): void {
     let set = this.dirtyPaths.get(shard);
     if (!set) this.dirtyPaths.set(shard, (set = new Set()));
     set.add(relPath);
@@ -207,10 +258,13 @@ export class ShardedStore {
    * shard on disk; the first error is rethrown after the other shards were tried.
    */
   async flush(): Promise<void> {
-    if (this.dirtyPaths.size === 0) return;
+    if (this.readOnly) throw new Error(`The index in ${this.dir} was opened read-only.`);
+    for (const shard of this.damaged.keys()) if (!this.dirtyPaths.has(shard)) this.dirtyPaths.set(shard, new Set());
+    if (this.dirtyPaths.size === 0 && !this.metaDirty) return;
     let firstError: unknown;
     await withWriteLock(this.lockFile, async () => {
       await this.followLayout();
+      await removeDeadTempFiles(this.dir);
       // Shards are independent files: writing several at once overlaps their fsyncs, which otherwise
       // dominate a full run's final write (256 sequential fsyncs).
       const queue = [...this.dirtyPaths];
@@ -230,7 +284,8 @@ export class ShardedStore {
       await Promise.all(Array.from({ length: Math.min(PARALLEL_SHARD_WRITES, queue.length) }, writer));
       if (firstError === undefined) {
         this.meta = { ...this.meta, updatedAt: new Date().toISOString() };
-        await writeFileAtomic(path.join(this.dir, META_FILE), JSON.stringify(this.meta, null, 2));
+        await writeMeta(this.dir, this.meta);
+        this.metaDirty = false;
       }
     });
     if (firstError !== undefined) throw new Error(`Could not write the index in ${this.dir}: ${errorText(firstError)}`);
@@ -239,16 +294,17 @@ export class ShardedStore {
   /** Another writer sized the (then empty) index after this one opened it: its files move to the new shards. */
   private async followLayout(): Promise<void> {
     const onDisk = await readMeta(this.dir);
-    if (!onDisk || onDisk.shardsDir !== this.meta.shardsDir || onDisk.shardCount === this.meta.shardCount) return;
-    this.meta = { ...this.meta, shardCount: onDisk.shardCount };
+    if (onDisk.kind !== 'ok' || onDisk.meta.shardsDir !== this.meta.shardsDir || onDisk.meta.shardCount === this.meta.shardCount) return;
+    this.meta = { ...this.meta, shardCount: onDisk.meta.shardCount };
     const dirty = [...this.dirtyPaths.values()].flatMap((set) => [...set]);
     this.dirtyPaths.clear();
     this.shards.clear();
     this.stamps.clear();
-    for (const p of dirty) this.markDirty(p);
+    for (const p of dirty) if (this.files.has(p)) this.markDirty(p);
   }
 
   private async writeShard(shard: number, paths: Set<string>): Promise<void> {
+    await this.prepareShardFolder(shard);
     const index = await this.adoptExternalChanges(shard, paths);
     const removeIds = new Set<string>();
     const chunkIds: string[] = [];
@@ -261,22 +317,20 @@ export class ShardedStore {
     let vectorFile: string | undefined;
     try {
       await index.deleteItems(removeIds);
+      const written = new Set(chunkIds);
       for (const p of paths) {
         const entry = this.files.get(p);
-        if (!entry) continue;
+        // A path that hashes elsewhere is only being dropped from this shard (a layout left by another shard count).
+        if (!entry || this.shardOf(p) !== shard) continue;
         await index.insertItem(fileItem(entry.record));
         for (const chunk of entry.chunks) {
+          if (written.has(chunk.id)) continue; // never fail a whole shard over one chunk
+          written.add(chunk.id);
           await index.insertItem(chunkItem(chunk));
           chunkIds.push(chunk.id);
         }
       }
-      if (this.vectors) {
-        // The vector file is written first under a new name and index.json then names it: a kill in
-        // between leaves the previous index.json naming the previous file, both intact.
-        vectorFile = `vectors-${randomBytes(8).toString('hex')}.f32`;
-        await writeFileAtomic(path.join(this.shardDir(shard), vectorFile), this.encodeVectors(chunkIds));
-        await index.upsertItem({ id: SHARD_ITEM_ID, vector: [], metadata: { type: 'shard', vectors: vectorFile } });
-      }
+      vectorFile = await this.writeVectors(shard, index, chunkIds);
       await index.endUpdate();
       this.stamps.set(shard, await stampOf(this.shardFile(shard)));
     } catch (err) {
@@ -285,6 +339,50 @@ export class ShardedStore {
       throw err;
     }
     if (vectorFile) await removeVectorFilesExcept(this.shardDir(shard), vectorFile);
+    await this.dropIfOutsideLayout(shard, chunkIds.length);
+  }
+
+  /**
+   * The vector file is written first under a new name and index.json then names it: a kill in
+   * between leaves the previous index.json naming the previous file, both intact.
+   */
+  private async writeVectors(shard: number, index: LocalIndex, chunkIds: string[]): Promise<string | undefined> {
+    if (!this.vectors) return undefined;
+    const vectorFile = `vectors-${randomBytes(8).toString('hex')}.f32`;
+    await writeFileAtomic(path.join(this.shardDir(shard), vectorFile), this.encodeVectors(chunkIds));
+    await index.upsertItem({ id: SHARD_ITEM_ID, vector: [], metadata: { type: 'shard', vectors: vectorFile } });
+    return vectorFile;
+  }
+
+  /** A shard folder the layout no longer has (a larger shard count before) goes once emptied. */
+  private async dropIfOutsideLayout(shard: number, chunks: number): Promise<void> {
+    if (shard < this.meta.shardCount || chunks > 0) return;
+    this.shards.delete(shard);
+    this.stamps.delete(shard);
+    await removeShardFolder(this.shardDir(shard));
+  }
+
+  /**
+   * Before the first write of a shard by this process: its folder must be a real folder (never a
+   * link into somewhere else), a damaged shard is moved aside, and dead writers' temporary files go.
+   */
+  private async prepareShardFolder(shard: number): Promise<void> {
+    await assertRealFolder(this.dir);
+    await assertRealFolder(this.shardsRoot);
+    const folder = this.shardDir(shard);
+    const isLink = await fs.promises.lstat(folder).then((s) => !s.isDirectory(), () => false);
+    if (this.damaged.has(shard) || isLink) {
+      if ((await fs.promises.lstat(folder).catch(() => undefined)) !== undefined) await quarantineShard(folder);
+      this.damaged.delete(shard);
+      this.shards.delete(shard);
+      this.stamps.delete(shard);
+      // Everything this process holds for the shard is written into the fresh one.
+      for (const p of this.files.keys()) if (this.shardOf(p) === shard) this.markDirty(p, shard);
+    }
+    if (!this.cleaned.has(shard)) {
+      await removeDeadTempFiles(folder);
+      this.cleaned.add(shard);
+    }
   }
 
   private encodeVectors(ids: string[]): Buffer {
@@ -293,10 +391,6 @@ export class ShardedStore {
       // Every chunk in memory has its vector; a zero row (never similar to anything) is the safe fallback.
       if (!table.copyInto(id, target, offset)) target.fill(0, offset, offset + table.dims);
     });
-  }
-
-  private shardFile(shard: number): string {
-    return path.join(this.shardDir(shard), 'index.json');
   }
 
   /**
@@ -314,13 +408,16 @@ export class ShardedStore {
     if (now !== 'missing') {
       try {
         ({ index: fresh, entries: onDisk, vectors } = await this.readShard(this.shardDir(shard)));
-      } catch {
-        return this.shardIndex(shard); // unreadable: this writer's full view replaces it
+      } catch (err) {
+        // Damaged since this process read it: set aside, and this writer's full view of it replaces it.
+        this.damaged.set(shard, errorText(err));
+        await this.prepareShardFolder(shard);
+        return this.shardIndex(shard);
       }
     }
     const diskPaths = new Set(onDisk.map((e) => e.record.path));
     for (const entry of onDisk) {
-      if (dirty.has(entry.record.path)) continue;
+      if (dirty.has(entry.record.path) || this.shardOf(entry.record.path) !== shard) continue;
       const mine = this.files.get(entry.record.path);
       if (mine && mine.record.hash === entry.record.hash && mine.record.mtimeMs === entry.record.mtimeMs) continue;
       this.setEntry(entry, vectors && entry.chunks.map((c) => vectors!.get(c.id)!));
@@ -401,35 +498,56 @@ export class ShardedStore {
     return index;
   }
 
-  /** Reads every shard. A shard that cannot be read is reported and left out; its files are re-indexed by the next run. */
-  private async load(): Promise<void> {
-    const root = path.join(this.dir, this.meta.shardsDir);
-    const names = await fs.promises.readdir(root).catch(() => [] as string[]);
-    for (const name of names) {
-      const m = /^s([0-9a-f]{3})$/.exec(name);
-      if (!m) continue;
-      const shard = parseInt(m[1], 16);
-      await removeStaleTempFiles(path.join(root, name));
-      // A writer killed between creating a shard's folder and its first write leaves an empty folder.
-      if ((await stampOf(path.join(root, name, 'index.json'))) === 'missing') continue;
-      let read: Awaited<ReturnType<ShardedStore['readShard']>>;
-      try {
-        read = await this.readShard(path.join(root, name));
-      } catch (err) {
-        this.loadErrors.push(`shard ${name}: ${errorText(err)}`);
+  /**
+   * Reads every shard. A shard that cannot be read is reported and left out: its files are re-read by
+   * the next run, and a writer moves it aside and writes it afresh. A file found in a shard its path
+   * does not hash to (a layout of another shard count) is kept, and moved by the next write.
+   */
+  private async loadShards(): Promise<void> {
+    const names = await fs.promises.readdir(this.shardsRoot, { withFileTypes: true }).catch(() => [] as fs.Dirent[]);
+    const misplaced: [number, FileEntry, Map<string, Float32Array> | undefined][] = [];
+    for (const dirent of names) {
+      if (!SHARD_DIR_NAME.test(dirent.name)) continue;
+      const shard = parseInt(dirent.name.slice(1), 16);
+      const folder = path.join(this.shardsRoot, dirent.name);
+      if (!dirent.isDirectory()) {
+        this.markDamaged(shard, 'is not a folder');
         continue;
       }
-      this.stamps.set(shard, await stampOf(path.join(root, name, 'index.json')));
+      // A writer killed between creating a shard's folder and its first write leaves an empty folder.
+      if ((await stampOf(path.join(folder, 'index.json'))) === 'missing') continue;
+      let read: Awaited<ReturnType<ShardedStore['readShard']>>;
+      try {
+        read = await this.readShard(folder);
+      } catch (err) {
+        this.markDamaged(shard, errorText(err));
+        continue;
+      }
+      this.stamps.set(shard, await stampOf(path.join(folder, 'index.json')));
       for (const entry of read.entries) {
-        // A file in a shard its path does not hash to was left by a layout this index no longer has.
-        if (this.shardOf(entry.record.path) !== shard) continue;
-        this.setEntry(entry, read.vectors && entry.chunks.map((c) => read.vectors!.get(c.id)!));
+        if (this.shardOf(entry.record.path) === shard) this.setEntry(entry, vectorsOf(entry, read.vectors));
+        else misplaced.push([shard, entry, read.vectors]);
       }
     }
+    for (const [shard, entry, vectors] of misplaced) this.adoptMisplaced(shard, entry, vectors);
   }
 
-  /** Shards that could not be read at open. */
-  readonly loadErrors: string[] = [];
+  private markDamaged(shard: number, reason: string): void {
+    this.damaged.set(shard, reason);
+    this.loadErrors.push(`shard ${shardName(shard)} is damaged (${reason.slice(0, 200)}); its files are re-indexed${this.readOnly ? ' by the next index run' : ''}`);
+  }
+
+  /** Dropped from the shard it is in by the next write; kept (and written where it belongs) unless its own shard had it. */
+  private adoptMisplaced(shard: number, entry: FileEntry, vectors: Map<string, Float32Array> | undefined): void {
+    if (this.readOnly) {
+      if (!this.files.has(entry.record.path)) this.setEntry(entry, vectorsOf(entry, vectors));
+      return;
+    }
+    this.markDirty(entry.record.path, shard);
+    if (this.files.has(entry.record.path)) return;
+    this.setEntry(entry, vectorsOf(entry, vectors));
+    this.markDirty(entry.record.path);
+  }
 
   /** Bytes on disk under the index folder. */
   async diskBytes(): Promise<number> {
@@ -468,46 +586,61 @@ function chunkItem(chunk: StoredChunk): Partial<IndexItem> {
   };
 }
 
+/**
+ * A shard's items as file entries. Every item is checked (a shard is untrusted input): a malformed
+ * item, or a path that could leave the workspace folder, makes the whole shard count as damaged.
+ */
 function entriesOf(items: IndexItem[]): FileEntry[] {
+  if (!Array.isArray(items)) throw new Error('index.json holds no item list');
   const records = new Map<string, FileRecord>();
   const chunks = new Map<string, StoredChunk[]>();
   const paths = new Map<string, string>();
-  for (const { id, metadata: m } of items) {
+  for (const item of items) {
+    const m = item?.metadata;
+    if (!m || typeof m !== 'object' || typeof item.id !== 'string') throw new Error('an item has no metadata');
+    if (m.type === 'shard') continue;
+    if (typeof m.path !== 'string' || !isSafeRelPath(m.path)) throw new Error('an item has an invalid path');
     // JSON.parse gives every item its own copy of the path and language; an index of 100k chunks
     // holds them once each instead (vectra's items are pointed at the shared copy too).
-    const p = intern(paths, String(m.path));
-    if (m.path !== undefined) m.path = p;
-    if (m.type === 'chunk') m.language = intern(LANGUAGE_NAMES, String(m.language));
-    if (m.type === 'file') {
-      records.set(p, {
-        path: p,
-        hash: String(m.hash),
-        size: Number(m.size),
-        mtimeMs: Number(m.mtimeMs),
-        indexedAt: Number(m.indexedAt),
-        skipped: m.skipped === undefined ? undefined : String(m.skipped),
-      });
-    } else if (m.type === 'chunk') {
+    const p = intern(paths, m.path);
+    m.path = p;
+    if (m.type === 'file') records.set(p, fileRecordOf(p, m));
+    else if (m.type === 'chunk') {
+      m.language = intern(LANGUAGE_NAMES, String(m.language));
       const list = chunks.get(p) ?? [];
-      list.push({
-        id,
-        path: p,
-        startLine: Number(m.startLine),
-        endLine: Number(m.endLine),
-        language: String(m.language),
-        kind: m.kind === 'doc' ? 'doc' : 'code',
-        title: String(m.title),
-        text: String(m.text),
-        hash: String(m.hash),
-      });
+      list.push(storedChunkOf(item.id, p, m));
       chunks.set(p, list);
-    }
+    } else throw new Error('an item has an unknown type');
   }
   // Chunks without a manifest entry cannot come from a completed write; they are ignored.
   return [...records.values()].map((record) => ({
     record,
     chunks: (chunks.get(record.path) ?? []).sort((a, b) => a.startLine - b.startLine),
   }));
+}
+
+function fileRecordOf(p: string, m: Record<string, MetadataTypes>): FileRecord {
+  if (typeof m.hash !== 'string' || !isCount(m.size) || typeof m.mtimeMs !== 'number' || !Number.isFinite(m.mtimeMs)) throw new Error(`the entry of ${p} is malformed`);
+  if (m.skipped !== undefined && typeof m.skipped !== 'string') throw new Error(`the entry of ${p} is malformed`);
+  return { path: p, hash: m.hash, size: m.size, mtimeMs: m.mtimeMs, indexedAt: Number(m.indexedAt) || 0, skipped: m.skipped };
+}
+
+function storedChunkOf(id: string, p: string, m: Record<string, MetadataTypes>): StoredChunk {
+  if (!isCount(m.startLine) || !isCount(m.endLine) || m.endLine < m.startLine) throw new Error(`a chunk of ${p} has invalid lines`);
+  if (typeof m.text !== 'string' || typeof m.title !== 'string' || typeof m.hash !== 'string') throw new Error(`a chunk of ${p} is malformed`);
+  return { id, path: p, startLine: m.startLine, endLine: m.endLine, language: String(m.language), kind: m.kind === 'doc' ? 'doc' : 'code', title: m.title, text: m.text, hash: m.hash };
+}
+
+function isCount(v: unknown): v is number {
+  return Number.isInteger(v) && (v as number) >= 0;
+}
+
+function vectorsOf(entry: FileEntry, vectors: Map<string, Float32Array> | undefined): Float32Array[] | undefined {
+  return vectors && entry.chunks.map((c) => vectors.get(c.id)!);
+}
+
+function shardName(shard: number): string {
+  return `s${shard.toString(16).padStart(3, '0')}`;
 }
 
 const LANGUAGE_NAMES = new Map<string, string>();
@@ -521,16 +654,29 @@ function intern(canonical: Map<string, string>, s: string): string {
 
 /** The identity of the index in `dir`, if there is one. */
 export async function readIndexIdentity(dir: string): Promise<IndexIdentity | undefined> {
-  return (await readMeta(dir))?.identity;
+  const read = await readMeta(dir);
+  return read.kind === 'ok' ? read.meta.identity : undefined;
 }
 
-async function readMeta(dir: string): Promise<StoreMeta | undefined> {
-  try {
-    const meta = JSON.parse(await fs.promises.readFile(path.join(dir, META_FILE), 'utf8')) as StoreMeta;
-    return meta && typeof meta === 'object' && meta.identity ? meta : undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * A missing or damaged meta file next to this identity's shards: the layout is rebuilt from the shard
+ * folders (their highest number gives the shard count; a file found in the wrong shard is moved).
+ */
+async function recoverMeta(dir: string, identity: IndexIdentity): Promise<StoreMeta | undefined> {
+  const root = path.join(dir, shardsDirFor(identity));
+  if (!(await assertRealFolder(root).catch(() => false))) return undefined;
+  const shards = (await fs.promises.readdir(root)).filter((n) => SHARD_DIR_NAME.test(n)).map((n) => parseInt(n.slice(1), 16));
+  if (shards.length === 0) return undefined;
+  let shardCount = DEFAULT_SHARD_COUNT;
+  while (shardCount <= Math.max(...shards) && shardCount < MAX_SHARD_COUNT) shardCount *= 2;
+  return newMeta(identity, shardCount);
+}
+
+function rebuildReasonOf(read: MetaRead, identity: IndexIdentity): string | undefined {
+  if (read.kind === 'outdated') return `index format ${read.format} is not ${FORMAT}`;
+  if (read.kind === 'ok') return `index was built with ${describeIdentity(read.meta.identity)}; now ${describeIdentity(identity)}`;
+  if (read.kind === 'damaged') return read.reason;
+  return undefined;
 }
 
 async function folderBytes(dir: string): Promise<number> {

@@ -49,7 +49,8 @@ async function isStale(lockFile: string, staleMs: number): Promise<boolean> {
   }
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this machine is running (a lock or temporary file of a gone one is stale). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
