@@ -21,13 +21,19 @@ function source(engine: Engine, extra: Partial<{ paused: boolean; indexing: bool
 
 test('the status page escapes what grounded.json says: no image, link or command from disk', async () => {
   const { root, meta } = await indexed();
+  const hostile = '<img src=x onerror=alert(1)> [click](command:workbench.action.terminal.new) ![i](http://evil.example/p.png)';
   const json = JSON.parse(fs.readFileSync(meta, 'utf8'));
-  json.updatedAt = '<img src=x onerror=alert(1)> [click](command:workbench.action.terminal.new) ![i](http://evil.example/p.png)';
+  json.updatedAt = hostile;
   fs.writeFileSync(meta, JSON.stringify(json));
-  const md = await statusMarkdown([source(await Engine.open({ folder: root, shardCount: 2 }))], true, []);
+  const engine = await Engine.open({ folder: root, shardCount: 2 });
+  // The store refuses such a file; the page escapes whatever status it is given all the same.
+  const fromStore = await statusMarkdown([source(engine)], true, []);
+  assert.ok(!fromStore.includes('<img') && !fromStore.includes('command:'), fromStore);
+  const given = { ...source(engine), status: async () => ({ ...(await engine.status()), updatedAt: hostile, indexDir: `${root}/[x](command:evil)` }) };
+  const md = await statusMarkdown([given], true, []);
   assert.ok(!md.includes('<img'), md);
   assert.ok(!/\]\(command:/.test(md) && !/!\[/.test(md), md);
-  assert.ok(md.includes(`**Last update:** ${escapeMarkdown(`unknown (${json.updatedAt})`)}\n`), 'shown, as literal text');
+  assert.ok(md.includes(`**Last update:** ${escapeMarkdown(`unknown (${hostile})`)}\n`), 'shown, as literal text');
 });
 
 test('the status page has no empty table header, says when in local time and how long ago, and no chunker jargon', async () => {
