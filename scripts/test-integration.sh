@@ -8,7 +8,7 @@ bash "$root/test/host/setup.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/grounded-it-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-(cd "$root" && npx --no-install vsce package --no-dependencies --allow-missing-repository --out "$work/grounded.vsix" >/dev/null)
+(cd "$root" && npx --no-install vsce package --no-dependencies --allow-missing-repository --no-rewrite-relative-links --out "$work/grounded.vsix" >/dev/null)
 mkdir -p "$work/vsix"
 (cd "$work/vsix" && unzip -q "$work/grounded.vsix")
 echo "[integration] testing the packaged extension ($(du -k "$work/grounded.vsix" | cut -f1) KiB VSIX)"

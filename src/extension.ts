@@ -5,6 +5,7 @@ import { anyGenerator, endpointGenerator } from './vscode/generators';
 import { createHoverProvider } from './vscode/hoverProvider';
 import { IndexTriggers } from './vscode/indexTriggers';
 import { McpServerRegistration, registerMcpServers } from './vscode/mcpServerProvider';
+import { PauseControl } from './vscode/pauseControl';
 import { registerSearchTool } from './vscode/searchTool';
 import { onApiKeyChanged, readApiKey } from './vscode/secrets';
 import { readSettings, RESTRICTED_SETTINGS } from './vscode/settings';
@@ -27,6 +28,12 @@ export interface GroundedApi {
   /** Everything the extension writes lives under these. */
   writtenFolders: vscode.Uri[];
   mcpServers: McpServerRegistration;
+  /** What the status bar item says now. */
+  statusBarText: () => string;
+  /** Updates waiting for indexing to resume. */
+  queuedUpdates: () => number;
+  /** The pause as the workspace state holds it for the next session. */
+  storedPause: () => unknown;
 }
 
 export function activate(context: vscode.ExtensionContext): GroundedApi | undefined {
@@ -38,11 +45,12 @@ export function activate(context: vscode.ExtensionContext): GroundedApi | undefi
     storageRoot: context.storageUri ?? context.globalStorageUri,
     log,
     apiKey: () => readApiKey(context.secrets),
-    onProgress: (_f, p) => statusBar?.setProgress(p.phase === 'indexing' ? p : undefined),
+    onProgress: () => statusBar?.render(),
     onChanged: () => statusBar?.render(),
   });
   statusBar = createStatusBar(index);
   const triggers = new IndexTriggers(index, log);
+  const pause = new PauseControl(context.workspaceState, () => index.all, log);
   context.subscriptions.push(index, triggers, statusBar.item);
 
   const settingsOf = () => (index.all[0] ? index.all[0].currentSettings : undefined);
@@ -58,11 +66,23 @@ export function activate(context: vscode.ExtensionContext): GroundedApi | undefi
   const reconcileInTurn = (folders: FolderIndex[]) => {
     const previous = indexing;
     indexing = previous.then(async () => {
-      for (const f of folders) await f.reconcile().catch((err) => log.error(`Indexing ${f.folder.name} failed: ${err instanceof Error ? err.message : err}`));
+      for (const f of folders) {
+        if (f.paused) log.info(`[${f.folder.name}] Indexing is paused: not bringing the index up to date until it resumes.`);
+        else await f.reconcile().catch((err) => log.error(`Indexing ${f.folder.name} failed: ${err instanceof Error ? err.message : err}`));
+      }
     });
     return indexing;
   };
-  const reconcileAll = () => reconcileInTurn(index.syncFolders());
+  const reconcileAll = () => {
+    const added = index.syncFolders();
+    // In the same queue as indexing, before it: a workspace paused last session starts paused.
+    indexing = indexing.then(() => pause.applyTo(added)).catch((err) => log.error(`Could not apply the pause: ${err instanceof Error ? err.message : err}`));
+    return reconcileInTurn(added);
+  };
+  const catchUp = async () => {
+    await triggers.runQueued();
+    await reconcileInTurn(index.all);
+  };
   /** Applies changed settings (or a new API key, with force); folders whose engine changed are reconciled again. */
   const restart = async (force = false) => {
     const changed = [];
@@ -71,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): GroundedApi | undefi
     statusBar?.render();
   };
 
-  registerCommands(context, { index, log, secrets: context.secrets, statusMarkdown: status, restart: () => restart(true) });
+  registerCommands(context, { index, log, secrets: context.secrets, statusMarkdown: status, restart: () => restart(true), pause, catchUp });
   let lastTranscript: ChatTranscript | undefined;
   registerChatParticipant(context, {
     index,
@@ -113,6 +133,9 @@ export function activate(context: vscode.ExtensionContext): GroundedApi | undefi
     storeApiKey: (key) => (key ? context.secrets.store('grounded.apiKey', key) : context.secrets.delete('grounded.apiKey')),
     writtenFolders: [context.logUri, context.globalStorageUri, ...(context.storageUri ? [context.storageUri] : [])],
     mcpServers,
+    statusBarText: () => statusBar?.item.text ?? '',
+    queuedUpdates: () => triggers.queuedCount,
+    storedPause: () => context.workspaceState.get('grounded.indexingPaused'),
   };
 }
 

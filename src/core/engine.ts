@@ -18,6 +18,7 @@ import { Bm25Index } from './lexical/bm25Index';
 import { queryTokens, tokenize } from './lexical/tokenize';
 import { collapseRanked } from './retrieval/collapse';
 import { reciprocalRankFusion } from './retrieval/fusion';
+import { withRelevance } from './retrieval/relevance';
 import { QueryOptions, SearchResult } from './retrieval/types';
 import { describeIdentity, IndexIdentity, sha1 } from './store/identity';
 import { chunkId, FileEntry, FileRecord, StoredChunk } from './store/records';
@@ -466,7 +467,7 @@ export class Engine {
       topK,
       opts.includeAll ? Number.MAX_SAFE_INTEGER : perFile,
     );
-    return collapsed.map(({ chunk, score }) => ({
+    return withRelevance(collapsed.map(({ chunk, score }) => ({
       path: chunk.path,
       startLine: chunk.startLine,
       endLine: chunk.endLine,
@@ -477,7 +478,7 @@ export class Engine {
       text: chunk.text,
       ...(chunk.page !== undefined ? { page: chunk.page } : {}),
       ...(chunk.cell !== undefined ? { cell: chunk.cell } : {}),
-    }));
+    })));
   }
 
   /** The query's vector, or undefined (lexical results only) when the endpoint fails; the failure is logged. */

@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
-import { escapeMarkdown, fencedBlock } from '../core/format/markdownText';
+import { escapeMarkdown, quotedBlock } from '../core/format/markdownText';
 import { fitToModel, Generator } from '../core/generate/generator';
 import { buildGroundedPrompt, ChatTurn } from '../core/prompt/buildPrompt';
+import { answerReferences } from '../core/prompt/answerReferences';
 import { mergeAdjacentSnippets } from '../core/prompt/mergeSnippets';
-import { approxTokens } from '../core/types';
+import { approxTokens, ChunkKind } from '../core/types';
 import { citationStream } from './citationStream';
-import { describeLanguageModelError, languageModelGenerator } from './languageModelGenerator';
 import { citationLocation, citationTitle } from './citationTarget';
+import { describeLanguageModelError, languageModelGenerator } from './languageModelGenerator';
+import { chatSettingsCommand } from './settings';
+import { progressText } from './statusReport';
 import { WorkspaceIndex, WorkspaceResult } from './workspaceIndex';
 
 export const PARTICIPANT_ID = 'grounded.chat';
@@ -53,15 +56,7 @@ export function registerChatParticipant(context: vscode.ExtensionContext, deps: 
     }
   });
   participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
-  participant.followupProvider = {
-    provideFollowups(result: GroundedChatResult) {
-      const q = result.metadata?.question;
-      if (!q) return [];
-      return result.metadata.command === 'search'
-        ? [{ prompt: q, label: 'Answer this from the snippets' }]
-        : [{ prompt: q, command: 'search', label: 'Show the matching snippets' }];
-    },
-  };
+  participant.followupProvider = { provideFollowups: (result: GroundedChatResult) => followupsFor(result.metadata) };
   context.subscriptions.push(
     participant,
     participant.onDidReceiveFeedback((e) => {
@@ -71,6 +66,18 @@ export function registerChatParticipant(context: vscode.ExtensionContext, deps: 
     }),
   );
   return participant;
+}
+
+/**
+ * After `/search`, the way to an answer; after an answer, the snippets. A followup without a command
+ * repeats the one it follows, so the answer has its own command, `/answer`.
+ */
+export function followupsFor(metadata: GroundedChatResult['metadata'] | undefined): vscode.ChatFollowup[] {
+  const q = metadata?.question;
+  if (!q) return [];
+  return metadata.command === 'search'
+    ? [{ prompt: q, command: 'answer', label: 'Answer this from the snippets' }]
+    : [{ prompt: q, command: 'search', label: 'Show the matching snippets' }];
 }
 
 async function handle(deps: ChatDeps, request: vscode.ChatRequest, chatContext: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<GroundedChatResult> {
@@ -85,35 +92,58 @@ async function handle(deps: ChatDeps, request: vscode.ChatRequest, chatContext: 
     return { metadata };
   }
   await deps.flushPending();
+  const coverage = await deps.index.coverage();
+  if (coverage.chunks === 0 && !coverage.building) {
+    stream.markdown("This workspace's index is empty (it was cleared, or indexing has not run yet), so there is nothing to answer from. Reindex to build it.");
+    stream.button({ command: 'grounded.reindex', title: 'Reindex' });
+    return { metadata };
+  }
+  if (coverage.building) stream.markdown(`*The index is still being built (${buildingText(coverage.building)}): this answer uses what is indexed so far.*\n\n`);
   const kinds = request.command === 'docs' ? (['doc'] as const) : request.command === 'code' ? (['code'] as const) : undefined;
   stream.progress(`Searching ${await deps.index.fileCount()} files…`);
-
-  let generator: Generator | undefined;
-  if (request.command !== 'search') {
-    generator = (await deps.endpointGenerator()) ?? (request.model ? languageModelGenerator(request.model) : undefined);
+  const generator = request.command === 'search' ? undefined : ((await deps.endpointGenerator()) ?? (request.model ? languageModelGenerator(request.model) : undefined));
+  const snippets = await retrieve(deps, question, generator, kinds ? [...kinds] : undefined, token);
+  if (token.isCancellationRequested) return { metadata };
+  if (snippets.length === 0) {
+    const among = kinds ? ` among ${kinds[0] === 'doc' ? 'documents' : 'code'}` : '';
+    stream.markdown(`Nothing in this workspace's index matches that${among}. Try other words${coverage.building ? ', or ask again when indexing has finished' : ''}.`);
+    return { metadata };
   }
-  // Size the number of snippets from the model's budget (about 300 tokens a snippet); a workspace
-  // whose whole text fits comfortably is sent whole, the matching snippets first.
+  if (!generator) await renderSnippets(stream, snippets.slice(0, deps.topK()));
+  else await answer(deps, { question, snippets, generator, history: historyOf(chatContext) }, stream, token);
+  return { metadata };
+}
+
+function buildingText(p: { done: number; total: number }): string {
+  return p.total ? progressText(p) : 'finding files';
+}
+
+/**
+ * The snippets for a question, merged where adjacent. Their number follows the model's budget (about
+ * 300 tokens a snippet); a workspace whose whole text fits comfortably is sent whole, matches first.
+ */
+async function retrieve(deps: ChatDeps, question: string, generator: Generator | undefined, kinds: ChunkKind[] | undefined, token: vscode.CancellationToken): Promise<WorkspaceResult[]> {
   const whole = generator ? (await deps.index.textChars()) / 4 <= generator.maxPromptTokens * 0.7 : false;
   const topK = whole ? 100_000 : generator ? Math.max(deps.topK(), Math.min(40, Math.floor(generator.maxPromptTokens / 300))) : deps.topK();
-  const results = await deps.index.query(question, { topK, kinds: kinds ? [...kinds] : undefined, includeAll: whole }, token);
-  if (token.isCancellationRequested) return { metadata };
-  const snippets = mergeAdjacentSnippets(results);
-  if (snippets.length === 0) {
-    stream.markdown(`Nothing in this workspace's index matches that${kinds ? ` among ${kinds[0] === 'doc' ? 'documents' : 'code'}` : ''}. Try other words, or run **Grounded: Reindex Workspace**.`);
-    return { metadata };
-  }
-  if (!generator) {
-    await renderSnippets(stream, snippets.slice(0, deps.topK()));
-    return { metadata };
-  }
-  const history = historyOf(chatContext);
+  const results = await deps.index.query(question, { topK, kinds, includeAll: whole }, token);
+  return mergeAdjacentSnippets(results);
+}
+
+interface AnswerInput {
+  question: string;
+  snippets: WorkspaceResult[];
+  generator: Generator;
+  history: ChatTurn[];
+}
+
+/** A written answer with linked citations; the references are what it cited. On failure, the snippets instead. */
+async function answer(deps: ChatDeps, input: AnswerInput, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<void> {
+  const { question, snippets, generator, history } = input;
   const budget = { maxTokens: generator.maxPromptTokens, countTokens: approxTokens };
   const first = buildGroundedPrompt(question, snippets, budget, history);
   const prompt = await fitToModel(generator, first, (keep) => buildGroundedPrompt(question, first.used.slice(0, keep), budget, history));
-  const locations = await Promise.all((prompt.used as WorkspaceResult[]).map(citationLocation));
-  locations.forEach((l) => stream.reference(l));
-  const linker = citationStream(stream, locations);
+  const used = prompt.used as WorkspaceResult[];
+  const linker = citationStream(stream, await Promise.all(used.map(citationLocation)));
   const controller = new AbortController();
   const sub = token.onCancellationRequested(() => controller.abort());
   let wrote = false;
@@ -123,21 +153,28 @@ async function handle(deps: ChatDeps, request: vscode.ChatRequest, chatContext: 
       linker.push(t);
     }, controller.signal);
     linker.end();
+    await referenceUsed(stream, answerReferences(used, linker.cited(), deps.topK()));
   } catch (err) {
     linker.end();
-    if (token.isCancellationRequested) return { metadata };
+    if (token.isCancellationRequested) return;
     const message = describeLanguageModelError(err);
     deps.log.warn(`Answer failed: ${message}`);
     stream.markdown(`${wrote ? '\n\n' : ''}**${escapeMarkdown(message)}** Here are the most relevant snippets instead:\n\n`);
     await renderSnippets(stream, snippets.slice(0, deps.topK()));
-    stream.button({ command: 'workbench.action.openSettings', arguments: ['grounded.chat'], title: 'Configure a model' });
+    stream.button(chatSettingsCommand(deps.index.all[0]?.folder));
   } finally {
     sub.dispose();
   }
-  return { metadata };
 }
 
-/** The extractive answer: ranked snippets with links to where they are. */
+/** References for an answer, and a line naming those quoted from unsaved editors. */
+async function referenceUsed(stream: vscode.ChatResponseStream, results: WorkspaceResult[]): Promise<void> {
+  for (const r of results) stream.reference(await citationLocation(r));
+  const unsaved = results.filter((r) => r.unsaved);
+  if (unsaved.length) stream.markdown(`\n\n*Quoted from unsaved editors: ${unsaved.map((r) => `${escapeMarkdown(r.path)} (unsaved)`).join(', ')}.*`);
+}
+
+/** The extractive answer: ranked snippets, quoted (not code to apply), with links to where they are. */
 async function renderSnippets(stream: vscode.ChatResponseStream, snippets: WorkspaceResult[]): Promise<void> {
   const locations = await Promise.all(snippets.map(citationLocation));
   snippets.forEach((s, i) => {
@@ -145,7 +182,7 @@ async function renderSnippets(stream: vscode.ChatResponseStream, snippets: Works
     stream.reference(loc);
     stream.markdown(`**[${i + 1}]** `);
     stream.anchor(loc, citationTitle(s));
-    stream.markdown(` — ${escapeMarkdown(s.title)}\n\n${fencedBlock(s.text, s.language)}\n\n`);
+    stream.markdown(`${s.unsaved ? ' (unsaved)' : ''} — ${escapeMarkdown(s.title)}\n\n${quotedBlock(s.text)}\n\n`);
   });
 }
 

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { ASK_COMMAND } from './hoverProvider';
+import { PauseControl } from './pauseControl';
+import { progressText } from './statusReport';
 import { clearApiKey, promptForApiKey } from './secrets';
 import { citationLabel } from '../core/prompt/citationLabel';
 import { openCitation } from './citationTarget';
@@ -12,6 +14,9 @@ export interface CommandDeps {
   statusMarkdown: () => Promise<string>;
   /** Restarts the workers so that a new key or setting takes effect. */
   restart: () => Promise<void>;
+  pause: PauseControl;
+  /** After a resume: runs the queued updates and catches up with what changed while paused. */
+  catchUp: () => Promise<void>;
 }
 
 const STATUS_URI = vscode.Uri.parse('grounded-status:/Grounded%20Index%20Status.md');
@@ -28,7 +33,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
 
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider('grounded-status', statusDoc));
 
-  register('grounded.reindex', () => reindex(deps));
+  register('grounded.reindex', () => (deps.pause.paused ? askToResume(deps) : reindex(deps)));
   register('grounded.clearIndex', async () => {
     try {
       for (const f of deps.index.all) await f.clear();
@@ -57,14 +62,30 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   });
   register('grounded.showLog', () => deps.log.show());
   register('grounded.pauseIndexing', async () => {
-    for (const f of deps.index.all) await f.pause();
+    await deps.pause.pause();
+    vscode.window.showInformationMessage('Grounded: indexing paused. Saves and file changes are queued until you run "Grounded: Resume Indexing".');
   });
   register('grounded.resumeIndexing', async () => {
-    for (const f of deps.index.all) await f.resume();
+    await deps.pause.resume();
+    vscode.window.showInformationMessage('Grounded: indexing resumed.');
+    await deps.catchUp();
   });
   register(ASK_COMMAND, (symbol: unknown) => {
     const name = typeof symbol === 'string' ? symbol.replace(/[^\w$.-]/g, '').slice(0, 100) : '';
     return vscode.commands.executeCommand('workbench.action.chat.open', { query: `@grounded What is ${name} and where is it used?` });
+  });
+}
+
+/**
+ * Reindex while paused asks first. The question is not awaited: the command returns at once and the
+ * rebuild starts only if the user chooses to resume.
+ */
+function askToResume(deps: CommandDeps): void {
+  void vscode.window.showWarningMessage('Grounded: indexing is paused. Resume indexing and reindex the workspace?', 'Resume and Reindex').then(async (choice) => {
+    if (choice !== 'Resume and Reindex') return;
+    await deps.pause.resume();
+    await deps.catchUp();
+    await reindex(deps);
   });
 }
 
@@ -77,15 +98,18 @@ async function reindex(deps: CommandDeps): Promise<void> {
       let last = 0;
       for (const f of deps.index.all) {
         await f.clear();
-        const off = f.onProgressOnce((p) => {
-          if (p.phase !== 'indexing' || !p.total) return;
+        // The notification reads the folder's one progress count, the one the status bar shows.
+        const off = f.onProgressOnce(() => {
+          const p = f.progress;
+          if (!p?.total) return;
           const pct = (p.done / p.total) * 100;
-          progress.report({ message: `${f.folder.name}: ${p.done}/${p.total} files`, increment: Math.max(0, pct - last) });
+          progress.report({ message: `${f.folder.name}: ${progressText(p)}`, increment: Math.max(0, pct - last) });
           last = pct;
         });
         try {
           const s = await f.reconcile();
           deps.log.info(`Reindexed ${f.folder.name}: ${s.files} files, ${s.chunks} chunks.`);
+          vscode.window.showInformationMessage(`Grounded: reindexed ${f.folder.name}: ${s.files.toLocaleString('en-US')} files, ${s.chunks.toLocaleString('en-US')} chunks in ${(s.ms / 1000).toFixed(1)} s.`);
         } catch (err) {
           if (token.isCancellationRequested) {
             vscode.window.showInformationMessage('Grounded: reindexing cancelled; what was indexed so far is kept.');

@@ -25,6 +25,10 @@ export class FolderIndex {
   lastError: string | undefined;
   lastSummary: IndexSummary | undefined;
   indexing = false;
+  /** The latest progress of the full run under way: the one count every view shows. */
+  progress: IndexProgress | undefined;
+  /** Paused by the user: no indexing work runs until resumed (the worker holds a run at its gate). */
+  paused = false;
   private readonly progressListeners = new Set<(p: IndexProgress) => void>();
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelayMs = 30_000;
@@ -68,6 +72,7 @@ export class FolderIndex {
       : this.indexDir;
     const client = startEngineWorker(this.deps.workerFile, (m) => this.deps.log.info(`[${this.folder.name}] ${m}`));
     client.onProgress((p) => {
+      this.progress = p.phase === 'done' ? undefined : p;
       this.deps.onProgress(this, p);
       this.progressListeners.forEach((l) => l(p));
     });
@@ -83,6 +88,7 @@ export class FolderIndex {
       },
     });
     this.client = client;
+    if (this.paused) await client.call({ op: 'pause' });
     if (opened.rebuildReason) this.deps.log.info(`[${this.folder.name}] Rebuilding the index: ${opened.rebuildReason}`);
     this.deps.log.info(`[${this.folder.name}] Index open at ${this.indexDir} with ${opened.chunks} chunks.`);
   }
@@ -112,6 +118,7 @@ export class FolderIndex {
       throw err;
     } finally {
       this.indexing = false;
+      this.progress = undefined;
       this.deps.onChanged();
     }
   }
@@ -142,12 +149,17 @@ export class FolderIndex {
     return this.client ? this.client.call({ op: 'cancelIndex' }) : Promise.resolve();
   }
 
-  pause(): Promise<unknown> {
-    return this.call((c) => c.call({ op: 'pause' }));
+  /** Holds indexing at the worker's gate; a worker started later is paused as it opens. */
+  async pause(): Promise<void> {
+    this.paused = true;
+    this.deps.onChanged();
+    await this.client?.call({ op: 'pause' });
   }
 
-  resume(): Promise<unknown> {
-    return this.call((c) => c.call({ op: 'resume' }));
+  async resume(): Promise<void> {
+    this.paused = false;
+    this.deps.onChanged();
+    await this.client?.call({ op: 'resume' });
   }
 
   async updateFile(uri: vscode.Uri): Promise<void> {

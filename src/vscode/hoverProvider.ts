@@ -16,8 +16,11 @@ export interface HoverDeps {
 export const ASK_COMMAND = 'grounded.askAboutSymbol';
 const MAX_SNIPPETS = 3;
 const ANSWER_TIMEOUT_MS = 4000;
-/** Results must at least contain the identifier and score this high to be shown. */
-const MIN_SCORE = 1.5;
+/**
+ * Results must contain the identifier and have at least this relevance (a share of the query's best
+ * score, so it means the same with lexical or fused scores): weak matches the best one dwarfs stay out.
+ */
+const MIN_RELEVANCE = 0.2;
 const IDENTIFIER = /[A-Za-z_$][\w$]{2,}/;
 
 /**
@@ -43,9 +46,9 @@ export function createHoverProvider(deps: HoverDeps): vscode.HoverProvider {
       if (token.isCancellationRequested) return undefined;
       const needle = word.toLowerCase();
       const relevant = results
-        .filter((r) => r.score >= MIN_SCORE && r.text.toLowerCase().includes(needle))
+        .filter((r) => r.relevance >= MIN_RELEVANCE && r.text.toLowerCase().includes(needle))
         .filter((r) => !(r.uri.toString() === doc.uri.toString() && r.startLine <= position.line + 1 && position.line + 1 <= r.endLine))
-        .sort((a, b) => (a.kind === b.kind ? b.score - a.score : a.kind === 'doc' ? -1 : 1))
+        .sort((a, b) => (a.kind === b.kind ? b.relevance - a.relevance : a.kind === 'doc' ? -1 : 1))
         .slice(0, MAX_SNIPPETS);
       if (relevant.length === 0) return undefined;
 
@@ -65,7 +68,8 @@ export function createHoverProvider(deps: HoverDeps): vscode.HoverProvider {
         md.appendMarkdown(fencedBlock(excerpt(r.text, needle), r.language) + '\n\n');
       }
       const args = encodeURIComponent(JSON.stringify([word]));
-      md.appendMarkdown(`[Ask @grounded about \`${escapeMarkdown(word).replace(/`/g, '')}\`](command:${ASK_COMMAND}?${args})`);
+      // Backslash escapes show literally inside a code span; IDENTIFIER admits no backtick, so none is needed.
+      md.appendMarkdown(`[Ask @grounded about \`${word}\`](command:${ASK_COMMAND}?${args})`);
       return new vscode.Hover(md, range);
     },
   };

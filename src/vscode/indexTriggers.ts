@@ -11,6 +11,8 @@ const NEVER_INDEXED = /\/(node_modules|\.git|\.hg|\.svn|\.grounded)(\/|$)/;
  */
 export class IndexTriggers implements vscode.Disposable {
   private readonly pending = new Map<string, { timer: NodeJS.Timeout; run: () => Promise<void> }>();
+  /** Updates that came due while their folder's indexing was paused, run on resume (the latest per file). */
+  private readonly queued = new Map<string, () => Promise<void>>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -51,14 +53,34 @@ export class IndexTriggers implements vscode.Disposable {
       this.pending.delete(key);
       const folder = this.index.forUri(uri);
       if (!folder) return;
+      const rel = folder.relative(uri) ?? uri.fsPath;
+      if (folder.paused) {
+        this.queued.set(key, run);
+        this.log.debug(`[${folder.folder.name}] Indexing paused: queued the ${kind} of ${rel}.`);
+        return;
+      }
+      this.queued.delete(key);
       try {
         if (kind === 'remove') await folder.removeFile(uri);
         else await folder.updateFile(uri);
+        this.log.debug(`[${folder.folder.name}] ${kind === 'remove' ? 'Removed' : 'Updated'} ${rel} in the index.`);
       } catch (err) {
         this.log.warn(`Could not update the index for ${uri.fsPath}: ${err instanceof Error ? err.message : err}`);
       }
     };
     this.pending.set(key, { timer: setTimeout(run, DEBOUNCE_MS), run });
+  }
+
+  /** Runs the updates queued while indexing was paused; those of a folder still paused stay queued. */
+  async runQueued(): Promise<void> {
+    const runs = [...this.queued.values()];
+    this.queued.clear();
+    await Promise.all(runs.map((run) => run()));
+  }
+
+  /** How many updates wait for indexing to resume. */
+  get queuedCount(): number {
+    return this.queued.size;
   }
 
   /** Runs every pending update now: a question asked right after a save sees the saved text. */
@@ -71,6 +93,7 @@ export class IndexTriggers implements vscode.Disposable {
   dispose(): void {
     for (const p of this.pending.values()) clearTimeout(p.timer);
     this.pending.clear();
+    this.queued.clear();
     this.disposables.forEach((d) => d.dispose());
   }
 }

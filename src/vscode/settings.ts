@@ -85,3 +85,24 @@ export function insideFolder(folder: string, relative: string): string | undefin
 function clamp(n: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, Number.isFinite(n) ? n : lo));
 }
+
+const CHAT_MODEL_SETTINGS = ['chat.provider', 'chat.baseUrl', 'chat.model'];
+
+/**
+ * "Configure a model": opens the Settings editor on the scope whose value is in effect for the chat
+ * model (folder, workspace or user), so a wrong workspace value is what the user sees, not the User tab.
+ */
+export function chatSettingsCommand(folder: vscode.WorkspaceFolder | undefined, trusted = vscode.workspace.isTrusted): vscode.Command {
+  const config = vscode.workspace.getConfiguration('grounded', folder?.uri);
+  const counted = CHAT_MODEL_SETTINGS.filter((k) => trusted || !RESTRICTED_SETTINGS.includes(k)).map((k) => config.inspect(k));
+  const inFolder = counted.some((i) => i?.workspaceFolderValue !== undefined);
+  const inWorkspace = inFolder || counted.some((i) => i?.workspaceValue !== undefined);
+  // In a single-folder window the folder's settings are the workspace settings.
+  const command =
+    inFolder && vscode.workspace.workspaceFile
+      ? 'workbench.action.openFolderSettings'
+      : inWorkspace
+        ? 'workbench.action.openWorkspaceSettings'
+        : 'workbench.action.openGlobalSettings';
+  return { command, arguments: [{ query: 'grounded.chat' }], title: 'Configure a model' };
+}

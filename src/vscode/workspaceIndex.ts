@@ -1,9 +1,15 @@
 import * as vscode from 'vscode';
+import { mergeByRelevance } from '../core/retrieval/relevance';
 import { QueryOptions, SearchResult } from '../core/retrieval/types';
 import { FolderIndex, FolderIndexDeps } from './folderIndex';
 import { readSettings } from './settings';
 
-export type WorkspaceResult = SearchResult & { uri: vscode.Uri; folder: string };
+export type WorkspaceResult = SearchResult & {
+  uri: vscode.Uri;
+  folder: string;
+  /** Quoted from an editor's unsaved text, not from the file on disk. */
+  unsaved: boolean;
+};
 
 /**
  * Every workspace folder's index (multi-root: one index a folder); queries span them all.
@@ -58,7 +64,8 @@ export class WorkspaceIndex implements vscode.Disposable {
           .filter((f) => f.path !== undefined);
         try {
           const results = await index.query(text, { ...options, liveFiles });
-          return results.map((r) => ({ ...r, folder: index.folder.name }));
+          const live = new Set(liveFiles.map((f) => f.path));
+          return results.map((r) => ({ ...r, folder: index.folder.name, unsaved: live.has(r.path) }));
         } catch (err) {
           index.lastError = err instanceof Error ? err.message : String(err);
           return [];
@@ -66,7 +73,25 @@ export class WorkspaceIndex implements vscode.Disposable {
       }),
     );
     if (token?.isCancellationRequested) return [];
-    return perFolder.flat().sort((a, b) => b.score - a.score).slice(0, options.topK ?? 10);
+    // Folders may differ in mode (lexical, hybrid), so their scores are on different scales.
+    return mergeByRelevance(perFolder, options.topK ?? 10);
+  }
+
+  /**
+   * How much there is to answer from: the chunks indexed, and, while a folder's first index is still
+   * being built, how far it is (summed over such folders).
+   */
+  async coverage(): Promise<{ chunks: number; building?: { done: number; total: number } }> {
+    let chunks = 0;
+    let building: { done: number; total: number } | undefined;
+    for (const f of this.all) {
+      chunks += await f.status().then((s) => s.chunks, () => 0);
+      if (!f.indexing || f.lastSummary) continue;
+      building ??= { done: 0, total: 0 };
+      building.done += f.progress?.done ?? 0;
+      building.total += f.progress?.total ?? 0;
+    }
+    return { chunks, building };
   }
 
   /** Characters of chunk text across every folder's index. */

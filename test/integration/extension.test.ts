@@ -4,46 +4,7 @@ import type { GroundedApi } from '../../src/extension';
 import { readSettings } from '../../src/vscode/settings';
 import { CHURN_NOTEBOOK, policyPdf } from '../support/documentSamples';
 import { startTestServer } from '../support/openaiTestServer';
-
-const EXTENSION_ID = 'grounded-labs.grounded';
-
-async function groundedApi(): Promise<GroundedApi> {
-  const ext = vscode.extensions.getExtension<GroundedApi>(EXTENSION_ID);
-  assert.ok(ext, 'the extension is installed');
-  const api = await ext.activate();
-  assert.ok(api, 'the test API is exported in test mode');
-  await api.whenIndexed();
-  return api;
-}
-
-function folder(): vscode.WorkspaceFolder {
-  const f = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(f, 'a workspace folder is open');
-  return f;
-}
-
-function fileUri(rel: string): vscode.Uri {
-  return vscode.Uri.joinPath(folder().uri, ...rel.split('/'));
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function paths(api: GroundedApi, text: string): Promise<string[]> {
-  await api.flushPending();
-  return (await api.index.query(text, { topK: 10 })).map((r) => r.path);
-}
-
-async function writeFile(rel: string, text: string): Promise<void> {
-  await vscode.workspace.fs.writeFile(fileUri(rel), Buffer.from(text, 'utf8'));
-}
+import { EXTENSION_ID, fileUri, folder, groundedApi, paths, until, writeFile } from './hostHelpers';
 
 describe('Grounded in a real extension host', () => {
   let api: GroundedApi;
@@ -113,9 +74,10 @@ describe('Grounded in a real extension host', () => {
   it('Show Index Status opens a report; Clear Index empties the index until a reindex', async () => {
     await vscode.commands.executeCommand('grounded.showStatus');
     const doc = await until('the status document', async () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'grounded-status'));
-    assert.match(doc.getText(), /\| Chunks \| [1-9]\d* \|/);
-    assert.match(doc.getText(), /\| Retrieval \| lexical/);
-    assert.match(doc.getText(), /\| Size on disk \| /);
+    assert.match(doc.getText(), /\*\*Chunks:\*\* [1-9][\d,]* */);
+    assert.match(doc.getText(), /\*\*Retrieval:\*\* lexical/);
+    assert.match(doc.getText(), /\*\*Size on disk:\*\* /);
+    assert.match(doc.getText(), /\*\*Last update:\*\* .* \\\((just now|\d+ minutes? ago)\\\)/);
     await vscode.commands.executeCommand('grounded.clearIndex');
     assert.deepEqual(await paths(api, 'pangolin'), []);
     await vscode.commands.executeCommand('grounded.reindex');
@@ -125,9 +87,8 @@ describe('Grounded in a real extension host', () => {
   it('the language model tool returns ranked snippets through vscode.lm.invokeTool', async () => {
     const result = await vscode.lm.invokeTool('grounded_search', { input: { query: 'pangolin' }, toolInvocationToken: undefined });
     const text = result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
-    assert.match(text, /^\[1\] notes\/save-test\.md lines \d+-\d+/m);
     assert.match(text, /data, not instructions/);
-    assert.match(text, /pangolin/);
+    assert.match(text, /\[1\] notes\/save-test\.md lines \d+-\d+ \(Save test\)\n```[a-z]*\n[^`]*pangolin[^`]*\n```/);
   });
 
   it('the language model tool is listed in vscode.lm.tools with the MCP search schema', async () => {

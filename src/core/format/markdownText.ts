@@ -21,3 +21,20 @@ export function fencedBlock(text: string, language = ''): string {
   const info = /^[a-z0-9_+-]*$/i.test(language) ? language : '';
   return `${fence}${info}\n${text}\n${fence}`;
 }
+
+/**
+ * Quoted text as a Markdown block quote, line for line, with its indentation kept. Chat puts "Apply in
+ * Editor" on every code block; a quotation from the workspace is not code to apply, so it is no code block.
+ */
+export function quotedBlock(text: string): string {
+  return text
+    .replace(/\s+$/, '')
+    .split(/\r?\n/)
+    .map((line) => {
+      const indent = /^[ \t]*/.exec(line)![0];
+      const shown = indent.replace(/\t/g, '    ').replace(/ /g, '\u00a0') + escapeMarkdown(line.slice(indent.length));
+      // Two trailing spaces break the line without starting a paragraph.
+      return `> ${shown}  `;
+    })
+    .join('\n');
+}

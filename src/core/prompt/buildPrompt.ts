@@ -1,3 +1,4 @@
+import { visibleText } from '../format/visibleText';
 import { approxTokens } from '../types';
 import { locatorText } from './citationLabel';
 
@@ -78,7 +79,8 @@ export function buildGroundedPrompt(question: string, snippets: readonly PromptS
 /** A snippet as a labelled fenced block whose fence is longer than any backtick run inside it, so the text cannot close it. */
 export function formatSnippet(n: number, s: PromptSnippet): string {
   const fence = '`'.repeat(Math.max(3, longestRun(s.text, '`') + 1));
-  const label = `[${n}] ${s.path} ${locatorText(s)}${s.title ? ` (${oneLine(s.title)})` : ''}`;
+  // A file name or title may hold a newline and a fence; shown as escapes, it stays on the label's line.
+  const label = `[${n}] ${visibleText(s.path)} ${locatorText(s)}${s.title ? ` (${visibleText(s.title.slice(0, 200))})` : ''}`;
   return `${label}\n${fence}${infoString(s.language)}\n${s.text}\n${fence}`;
 }
 
@@ -94,8 +96,4 @@ function longestRun(text: string, ch: string): number {
 
 function infoString(language: string): string {
   return /^[a-z0-9_+-]+$/i.test(language) ? language : '';
-}
-
-function oneLine(text: string): string {
-  return text.replace(/[\r\n`]+/g, ' ').slice(0, 200);
 }

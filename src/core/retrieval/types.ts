@@ -27,7 +27,14 @@ export interface SearchResult {
   title: string;
   kind: ChunkKind;
   language: string;
+  /** Only comparable with other scores of the same query on the same index: its scale depends on the mode (BM25, or fused ranks). */
   score: number;
+  /**
+   * The score divided by the best score of this query (`withRelevance`), in [0, 1]: the best result
+   * has 1. This is the value to compare across a boundary (a threshold, several folders' indexes,
+   * lexical and hybrid modes); `score` is not.
+   */
+  relevance: number;
   text: string;
   /** The 1-based PDF page or notebook cell the text is from, when the file has pages or cells. */
   page?: number;
