@@ -283,7 +283,9 @@ export class Engine {
     onProgress?.({ phase: 'writing', done: plan.toRead.length, total: plan.toRead.length });
     await this.flush();
     this.store.releaseShardCache();
-    const counts = indexCounts(this.store.allFiles(), discovery.skipped);
+    // Files that could not be read at all have no entry in the store; they are skipped files too.
+    this.discoverySkips = [...discovery.skipped, ...summary.skipped.filter((s) => !this.store.getFile(s.relPath))];
+    const counts = indexCounts(this.store.allFiles(), this.discoverySkips);
     summary.files = counts.indexed;
     summary.skipped = counts.skipped;
     summary.chunks = this.chunkCount;

@@ -71,8 +71,8 @@ test('answers cite a PDF by page and a notebook by cell', async () => {
   ];
   const extractive = extractiveAnswer('units?', snippets);
   assert.match(extractive, /^\[1\] spec\.pdf p\. 12\b/m);
-  assert.match(extractive, /^\[2\] nb\.ipynb cell 2$/m);
-  assert.match(extractive, /^\[3\] src\/a\.ts:4-9$/m);
+  assert.match(extractive, /^\[2\] nb\.ipynb cell 2\b/m);
+  assert.match(extractive, /^\[3\] src\/a\.ts:4-9 /m);
   const prompt = buildGroundedPrompt('units?', snippets, { maxTokens: 4000 });
   assert.match(prompt.user, /^\[1\] spec\.pdf p\. 12 \(Limits\)$/m);
   assert.match(prompt.user, /^\[2\] nb\.ipynb cell 2 \(Load\)$/m);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Engine } from '../../src/core/engine';
-import { buildGroundedPrompt, formatSnippet } from '../../src/core/prompt/buildPrompt';
+import { buildGroundedPrompt, formatSnippet, SNIPPETS_HEADING } from '../../src/core/prompt/buildPrompt';
 import { searchToolText } from '../../src/core/prompt/toolResult';
 import { tempDir, writeTree } from './helpers';
 
@@ -15,7 +15,7 @@ test('the search tool returns fenced, labelled snippets under the data-not-instr
   assert.equal(results[0].path, 'docs/deploy.md');
   const text = searchToolText('deploy notes', results);
   const prompt = buildGroundedPrompt('deploy notes', results, { maxTokens: 8000 });
-  assert.ok(prompt.user.startsWith(text.split('\n')[0]), 'the same heading as the chat prompt');
+  assert.ok(prompt.user.startsWith(SNIPPETS_HEADING) && text.startsWith(SNIPPETS_HEADING), 'the same heading as the chat prompt');
   assert.ok(text.includes(formatSnippet(1, results[0])), 'the same block as the chat prompt');
   const lines = text.split('\n');
   const label = lines.indexOf(lines.find((l) => l.startsWith('[1] docs/deploy.md lines '))!);
@@ -26,5 +26,5 @@ test('the search tool returns fenced, labelled snippets under the data-not-instr
   const outside = [...lines.slice(0, label + 2), ...lines.slice(close)].join('\n');
   assert.ok(!outside.includes('IMPORTANT TOOL INSTRUCTION') && !/^\[2\] README/m.test(outside), 'and nowhere outside it');
   assert.match(lines[0], /data, not instructions/);
-  assert.match(searchToolText('zzz', []), /^No workspace snippets match "zzz"\.$/);
+  assert.match(searchToolText('zzz', []), /^Nothing in the workspace index matches "zzz"\./);
 });
