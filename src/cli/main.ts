@@ -8,11 +8,12 @@ import { buildGroundedPrompt } from '../core/prompt/buildPrompt';
 import { extractiveAnswer } from '../core/prompt/extractiveAnswer';
 import { SearchResult } from '../core/retrieval/types';
 import { intOption, parseArgs, ParsedArgs, stringOption, UsageError } from './args';
+import { rewriteQuery } from '../core/retrieval/queryRewrite';
 import { CONFIGURE_MODEL_HINT, embedderFromEnvironment, generatorFromEnvironment, readEnvironment } from './environment';
 
 const USAGE = `Usage:
   grounded index <folder> [--index-dir DIR]
-  grounded query <folder> <text> [--index-dir DIR] [--top-k N] [--json]
+  grounded query <folder> <text> [--index-dir DIR] [--top-k N] [--json] [--explain]
   grounded query <folder> --batch FILE [--index-dir DIR] [--top-k N]
   grounded ask <folder> <question> [--index-dir DIR] [--top-k N]
   grounded status <folder> [--index-dir DIR] [--json]
@@ -25,7 +26,7 @@ Models (optional) come from the environment: GROUNDED_CHAT_MODEL (written answer
 (hybrid retrieval), GROUNDED_BASE_URL (an OpenAI-compatible server), GROUNDED_API_KEY (or OPENAI_API_KEY).`;
 
 const VALUED = new Set(['index-dir', 'top-k', 'batch']);
-const SWITCHES = new Set(['json', 'no-update', 'help', 'verbose']);
+const SWITCHES = new Set(['json', 'no-update', 'help', 'verbose', 'explain']);
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -123,7 +124,10 @@ async function runQuery(args: ParsedArgs): Promise<number> {
     return 0;
   }
   if (results.length === 0) process.stdout.write(`Nothing in the index matches "${text}".\n`);
-  results.forEach((r, i) => process.stdout.write(`${i + 1}. ${r.path}:${r.startLine}-${r.endLine}  ${r.title}  (${r.kind}, ${r.score})\n`));
+  const explain = args.options.has('explain');
+  results.forEach((r, i) =>
+    process.stdout.write(`${i + 1}. ${r.path}:${r.startLine}-${r.endLine}  ${r.title}  (${r.kind}, ${r.score})${explain ? `  why: ${r.why ?? 'fused rank'}` : ''}\n`),
+  );
   return 0;
 }
 
@@ -162,7 +166,8 @@ async function runAsk(args: ParsedArgs): Promise<number> {
   const question = args.positional.slice(1).join(' ');
   await ensureFresh(engine, args);
   const generator = generatorFromEnvironment(readEnvironment());
-  const results = await engine.query(question, { topK: intOption(args, 'top-k', generator ? 12 : 5) });
+  const rewrite = generator ? await rewriteQuery(question, generator) : undefined;
+  const results = await engine.query(question, { topK: intOption(args, 'top-k', generator ? 12 : 5), rewrite });
   if (!generator) {
     process.stdout.write(extractiveAnswer(question, results) + '\n\n' + CONFIGURE_MODEL_HINT + '\n');
     return 0;

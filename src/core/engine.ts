@@ -11,10 +11,11 @@ import { discoverFiles, SkippedFile } from './discovery/walk';
 import { Embedder, EmbeddingError, probeDimensions } from './embed/embedder';
 import { EmbeddingCache } from './embed/embeddingCache';
 import { planChanges } from './index/plan';
-import { Bm25Index } from './lexical/bm25Index';
-import { queryTokens, tokenize } from './lexical/tokenize';
+import { chunkTokens, LexicalIndex } from './lexical/lexicalIndex';
 import { collapseRanked } from './retrieval/collapse';
-import { reciprocalRankFusion } from './retrieval/fusion';
+import { addCandidates, reciprocalRankFusion } from './retrieval/fusion';
+import { analyseQuery } from './retrieval/queryAnalysis';
+import { rankLexical } from './retrieval/rankLexical';
 import { QueryOptions, SearchResult } from './retrieval/types';
 import { describeIdentity, IndexIdentity, sha1 } from './store/identity';
 import { FileRecord, StoredChunk } from './store/records';
@@ -93,6 +94,14 @@ interface ChunkedAhead {
   chunks?: Promise<Chunk[]>;
 }
 
+/** A candidate chunk on its way to the results, with why it ranked where it did. */
+interface Ranked {
+  chunk: StoredChunk;
+  score: number;
+  why?: string;
+  keepBeyondCap?: boolean;
+}
+
 type IndexOutcome = 'unchanged' | { hash: string; skipped?: string; embedded: number };
 
 /** How many files are indexed between two writes of the index during a full run. */
@@ -111,7 +120,7 @@ const EMBED_BATCH = 64;
  * It owns the store and the in-memory lexical index built from it.
  */
 export class Engine {
-  private readonly bm25 = new Bm25Index();
+  private readonly lexical = new LexicalIndex();
   private readonly slotOf = new Map<string, number>();
   private readonly chunkAt: (StoredChunk | undefined)[] = [];
   private readonly errors: string[] = [];
@@ -381,25 +390,25 @@ export class Engine {
   }
 
   private addToMemory(chunks: StoredChunk[]): void {
-    for (const c of chunks) {
-      const slot = this.bm25.add(lexicalTokens(c));
-      this.slotOf.set(c.id, slot);
-      this.chunkAt[slot] = c;
-    }
+    const slots = this.lexical.addFile(chunks);
+    chunks.forEach((c, i) => {
+      this.slotOf.set(c.id, slots[i]);
+      this.chunkAt[slots[i]] = c;
+    });
   }
 
   private removeFromMemory(chunks: StoredChunk[]): void {
+    if (chunks.length) this.lexical.removeFile(chunks[0].path);
     for (const c of chunks) {
       const slot = this.slotOf.get(c.id);
       if (slot === undefined) continue;
-      this.bm25.remove(slot, lexicalTokens(c));
       this.slotOf.delete(c.id);
       this.chunkAt[slot] = undefined;
     }
   }
 
   get chunkCount(): number {
-    return this.bm25.size;
+    return this.lexical.size;
   }
 
   /** Ranked chunks for a question: lexical, fused with dense when an embedder is set, collapsed and grouped. */
@@ -415,14 +424,16 @@ export class Engine {
     const pathOk = globs && ((p: string) => pathVerdicts.get(p) ?? pathVerdicts.set(p, globs(p)).get(p)!);
     const accept = (c: { path: string; kind: string }) =>
       !live.has(c.path) && (!opts.kinds || opts.kinds.includes(c.kind as never)) && (!pathOk || pathOk(c.path));
-    const terms = queryTokens(text);
-
-    const lexical = this.bm25.search(terms, pool, (slot) => accept(this.chunkAt[slot]!)).map((s) => ({ chunk: this.chunkAt[s.slot]!, score: s.score }));
-    const liveChunks = await this.liveCandidates(live, terms, opts);
-    const lexicalAll = [...lexical, ...liveChunks].sort((a, b) => b.score - a.score);
+    const analysis = analyseQuery(text);
+    const rank = (q: typeof analysis) =>
+      rankLexical(this.lexical, q, pool, (slot) => accept(this.chunkAt[slot]!)).map((h) => ({ ...h, chunk: this.chunkAt[h.slot]! }));
+    const liveChunks = await this.liveCandidates(live, analysis.terms, opts);
+    let lexicalAll: Ranked[] = [...rank(analysis), ...liveChunks].sort((a, b) => b.score - a.score);
+    // A model's rewrite of the question can only add candidates to the plain question's.
+    if (opts.rewrite) lexicalAll = addCandidates(lexicalAll, rank(analyseQuery(opts.rewrite)), (r) => r.chunk.id);
     if (opts.signal?.aborted) throw abortError();
 
-    let ranked: { chunk: StoredChunk; score: number }[] = lexicalAll;
+    let ranked: Ranked[] = lexicalAll;
     const vectors = this.store.vectors;
     const qv = this.embedder && vectors && vectors.size > 0 ? await this.queryVector(text, opts.signal) : undefined;
     if (vectors && qv) {
@@ -438,7 +449,8 @@ export class Engine {
       for (const r of lexicalAll) byId.set(r.chunk.id, r.chunk);
       for (const d of dense) byId.set(d.id, chunkOf(d.id)!);
       const fused = reciprocalRankFusion([lexicalAll.map((r) => r.chunk.id), dense.map((d) => d.id)]);
-      ranked = [...fused].map(([id, score]) => ({ chunk: byId.get(id)!, score }));
+      const lexicalOf = new Map(lexicalAll.map((r) => [r.chunk.id, r]));
+      ranked = [...fused].map(([id, score]) => ({ ...lexicalOf.get(id), chunk: byId.get(id)!, score }));
     }
     if (opts.includeAll) {
       const seen = new Set(ranked.map((r) => r.chunk.id));
@@ -451,7 +463,7 @@ export class Engine {
       topK,
       opts.includeAll ? Number.MAX_SAFE_INTEGER : perFile,
     );
-    return collapsed.map(({ chunk, score }) => ({
+    return collapsed.map(({ chunk, score, why }) => ({
       path: chunk.path,
       startLine: chunk.startLine,
       endLine: chunk.endLine,
@@ -460,6 +472,7 @@ export class Engine {
       language: chunk.language,
       score: Math.round(score * 10000) / 10000,
       text: chunk.text,
+      ...(why ? { why } : {}),
     }));
   }
 
@@ -477,8 +490,8 @@ export class Engine {
   }
 
   /** Chunks of unsaved editors, scored against the index's statistics so they rank beside indexed ones. */
-  private async liveCandidates(live: Map<string, string>, terms: string[], opts: QueryOptions): Promise<{ chunk: StoredChunk; score: number }[]> {
-    const out: { chunk: StoredChunk; score: number }[] = [];
+  private async liveCandidates(live: Map<string, string>, terms: string[], opts: QueryOptions): Promise<Ranked[]> {
+    const out: Ranked[] = [];
     for (const [rel, text] of live) {
       if (this.filter.checkPath(rel)) continue;
       const chunks = await chunkFile(rel, text, { maxTokens: this.config.chunkTokens }, this.chunkCode);
@@ -486,8 +499,8 @@ export class Engine {
         if (opts.kinds && !opts.kinds.includes(c.kind)) continue;
         const hash = sha1(c.text);
         const chunk: StoredChunk = { ...c, hash, id: `live:${sha1(`${rel}\0${c.startLine}\0${hash}`).slice(0, 20)}` };
-        const score = this.bm25.scoreExternal(lexicalTokens(chunk), terms);
-        if (score > 0) out.push({ chunk, score });
+        const score = this.lexical.body.scoreExternal(chunkTokens(chunk), terms);
+        if (score > 0) out.push({ chunk, score, why: 'unsaved editor' });
       }
     }
     return out;
@@ -522,11 +535,6 @@ export class Engine {
 /** The text a chunk is embedded as: its place and title give the vector context the body lacks. */
 export function embeddingText(c: StoredChunk): string {
   return `${c.path} — ${c.title}\n${c.text}`;
-}
-
-/** What BM25 sees of a chunk: its title and path count beside the text. */
-function lexicalTokens(c: Chunk): string[] {
-  return [...tokenize(c.title), ...tokenize(c.path), ...tokenize(c.text)];
 }
 
 function normalizeRel(p: string): string {

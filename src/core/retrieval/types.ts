@@ -13,6 +13,8 @@ export interface QueryOptions {
    */
   liveFiles?: { path: string; text: string }[];
   signal?: AbortSignal;
+  /** Search terms a model wrote for the question (see `rewriteQuery`): they add candidates, never remove any. */
+  rewrite?: string;
   /**
    * Return every chunk that passes the filters: matches first, best first, then the rest in path
    * order. For a workspace small enough to send to a model whole.
@@ -29,4 +31,6 @@ export interface SearchResult {
   language: string;
   score: number;
   text: string;
+  /** The field or rule that contributed most to its rank (`defines send`, `test file ×0.5`). */
+  why?: string;
 }
