@@ -18,7 +18,7 @@ export interface ChunkEvidence {
 export const own = (e: ChunkEvidence): number => e.body + e.title + e.defines + e.phrase;
 
 /** A title match counts this much beyond the title's words in the body (BM25F-style field weight). */
-const TITLE_WEIGHT = 0.5;
+const TITLE_WEIGHT = 0.25;
 /** The definition of a name the question uses, relative to the best chunk's field score. */
 const DEFINITION_WEIGHT = 0.6;
 /** A name defined in more places than this is too common to point at one. */

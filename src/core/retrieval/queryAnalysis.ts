@@ -1,7 +1,7 @@
 import { tokenize } from '../lexical/tokenize';
 
 /** What a question is, as far as ranking cares. */
-export type QuestionKind = 'howto' | 'bug' | 'identifier' | 'general';
+export type QuestionKind = 'howto' | 'bug' | 'identifier' | 'implementation' | 'general';
 
 export interface QueryAnalysis {
   text: string;
@@ -21,6 +21,8 @@ export interface QueryAnalysis {
 const FENCE = /```|^( {4}|\t)\S/m;
 const TRACEBACK = /Traceback \(most recent call last\)|^\s*File "[^"]+", line \d+|^\s+at \S+ \(\S+:\d+:\d+\)|^\w+(\.\w+)*(Error|Exception): /m;
 const REPORT_WORDS = /\b(error|exception|raises?|raised|crash(es|ed)?|fails?|failing|failed|bug|broken|regression|instead of|expected|traceback|stack ?trace)\b/i;
+/** Words for the parts code is built of: a question using them asks how the code does it. */
+const IMPLEMENTATION = /\b(class(es)?|methods?|functions?|parameters?|arguments?|attributes?|decorators?|subclass(es|ing)?|inherit\w*|instantiat\w*|implementation|implemented|constructor|callback|return (type|value)|signature|module|internals?)\b/i;
 const HOWTO = /^\s*(how (do|can|should|would) (i|we|you|one)|how to|what('s| is) the (best |right |recommended )?way to|is there a way|can i|steps to)\b|\b(set up|setup|configure|install|enable|disable|get started)\b/i;
 
 /** Reads a question for the rules that rank: its terms, the names and paths it mentions, its kind. */
@@ -37,7 +39,7 @@ function kindOf(text: string, words: number, identifiers: string[]): QuestionKin
   if (TRACEBACK.test(text) || (FENCE.test(text) && words > 30) || (words > 60 && REPORT_WORDS.test(text))) return 'bug';
   if (HOWTO.test(text)) return 'howto';
   if (words <= 4 && identifiers.length > 0) return 'identifier';
-  return 'general';
+  return IMPLEMENTATION.test(text) ? 'implementation' : 'general';
 }
 
 /**

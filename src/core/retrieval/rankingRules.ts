@@ -68,6 +68,7 @@ export function rolePrior(role: FileRole, q: QueryAnalysis, asks: Asks): Prior {
     case 'docs':
       if (q.kind === 'bug') return prior(0.5, 'docs for a bug report');
       if (q.kind === 'identifier') return prior(0.8, 'docs for a code name');
+      if (q.kind === 'implementation') return prior(0.7, 'docs for a question about the code');
       return q.kind === 'howto' ? prior(1.2, 'docs for a how-to') : NEUTRAL;
     default:
       return NEUTRAL;
