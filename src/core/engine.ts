@@ -459,7 +459,8 @@ export class Engine {
       ranked = [...ranked, ...rest.map((chunk) => ({ chunk, score: 0 }))];
     }
     const collapsed = collapseRanked(
-      ranked.map((r) => ({ ...r, id: r.chunk.id, path: r.chunk.path, startLine: r.chunk.startLine, endLine: r.chunk.endLine, hash: r.chunk.hash })),
+      // A cap the caller sets is hard (a hover wants distinct files); the default one spares a small file's sections.
+      ranked.map((r) => ({ ...r, keepBeyondCap: opts.perFile === undefined && r.keepBeyondCap, id: r.chunk.id, path: r.chunk.path, startLine: r.chunk.startLine, endLine: r.chunk.endLine, hash: r.chunk.hash })),
       topK,
       opts.includeAll ? Number.MAX_SAFE_INTEGER : perFile,
     );

@@ -20,7 +20,7 @@ export const own = (e: ChunkEvidence): number => e.body + e.title + e.defines + 
 /** A title match counts this much beyond the title's words in the body (BM25F-style field weight). */
 const TITLE_WEIGHT = 0.25;
 /** The definition of a name the question uses, relative to the best chunk's field score. */
-const DEFINITION_WEIGHT = 0.6;
+const DEFINITION_WEIGHT = 1;
 /** A name defined in more places than this is too common to point at one. */
 const MAX_DEFINITIONS = 12;
 /** Words of the question next to each other in a chunk, relative to their BM25 weight. */
@@ -78,8 +78,10 @@ function addDefinitions(
   const names = [...q.identifiers.map((id) => ({ id, weight: id.includes('.') ? 1 : 0.7 })), ...headingTerms(q).map((id) => ({ id: HEADING_MARK + id, weight: 0.4 }))];
   const found = names.map((nm) => ({ ...nm, slots: index.symbols.lookup(nm.id) })).filter((nm) => nm.slots.size > 0 && nm.slots.size <= MAX_DEFINITIONS);
   if (found.length === 0) return;
-  // Many names in one report (a traceback) share the emphasis; one named symbol gets all of it.
-  const share = (DEFINITION_WEIGHT * best) / Math.sqrt(found.length);
+  // Many names in one report (a traceback) share the emphasis; one named symbol gets all of it
+  // (`Session.send` and its `send` are one name).
+  const families = new Set(found.map((nm) => nm.id.slice(nm.id.lastIndexOf('.') + 1)));
+  const share = (DEFINITION_WEIGHT * best) / Math.sqrt(families.size);
   for (const nm of found) {
     for (const slot of nm.slots) {
       if (!accept(slot)) continue;

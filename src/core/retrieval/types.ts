@@ -5,7 +5,10 @@ export interface QueryOptions {
   kinds?: ChunkKind[];
   /** Globs (relative paths) a result's file must match. */
   pathGlobs?: string[];
-  /** Most chunks from one file in the results; keeps one file from flooding the list. */
+  /**
+   * Most chunks from one file in the results; keeps one file from flooding the list. Set, it is a hard
+   * cap; by default (3) a matching section of a small file, or the best chunk overall, is kept past it.
+   */
   perFile?: number;
   /**
    * Current text of files whose editors hold unsaved changes (or that changed since they were indexed).
