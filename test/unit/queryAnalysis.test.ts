@@ -64,10 +64,12 @@ test('a role is set back unless the question asks for it; a pasted report prefer
 });
 
 test('chunk titles give the symbols they define, bare and qualified; a heading gives its term', () => {
-  assert.deepEqual(definedSymbols({ title: 'class Session > method resolve_redirects (part 2)', kind: 'code' }).sort(), ['resolve_redirects', 'session.resolve_redirects']);
-  assert.deepEqual(definedSymbols({ title: 'function a, function b, …', kind: 'code' }).sort(), ['a', 'b']);
-  assert.deepEqual(definedSymbols({ title: 'imports', kind: 'code' }), []);
-  assert.deepEqual(definedSymbols({ title: 'Guide > Store', kind: 'doc' }), ['§store']);
+  assert.deepEqual(definedSymbols({ title: 'class Session > method resolve_redirects (part 2)', kind: 'code', text: '' }).sort(), ['resolve_redirects', 'session.resolve_redirects']);
+  assert.deepEqual(definedSymbols({ title: 'function a, function b, …', kind: 'code', text: 'def a():\n  pass\ndef b(): pass' }).sort(), ['a', 'b']);
+  assert.deepEqual(definedSymbols({ title: 'imports', kind: 'code', text: 'import os' }), []);
+  assert.deepEqual(definedSymbols({ title: 'Guide > Store', kind: 'doc', text: 'def x' }), ['§store']);
+  const whole = definedSymbols({ title: 'class Session', kind: 'code', text: 'class Session:\n    def send(self):\n        pass\n    async def close(self): pass' });
+  assert.deepEqual(whole.sort(), ['close', 'send', 'session', 'session.close', 'session.send']);
   const table = new SymbolTable();
   table.add(3, ['send', 'session.send']);
   table.add(5, ['send']);

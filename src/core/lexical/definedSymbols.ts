@@ -10,7 +10,7 @@ import { Chunk } from '../types';
 /** Marks a heading's term in the symbol table. */
 export const HEADING_MARK = '§';
 
-export function definedSymbols(chunk: Pick<Chunk, 'title' | 'kind'>): string[] {
+export function definedSymbols(chunk: Pick<Chunk, 'title' | 'kind' | 'text'>): string[] {
   const parts = chunk.title.replace(/\s*\(part \d+\)$/, '').split(' > ');
   const last = parts.pop() ?? '';
   if (chunk.kind === 'doc') {
@@ -26,7 +26,26 @@ export function definedSymbols(chunk: Pick<Chunk, 'title' | 'kind'>): string[] {
     if (containers.length) out.add([...containers, name].join('.'));
     if (containers.length > 1) out.add(`${containers[containers.length - 1]}.${name}`);
   }
+  addInnerDefinitions(chunk.text, last, out);
   return [...out];
+}
+
+/** Keywords that open a definition in the languages the chunker knows (the name follows). */
+const DEFINITION = /^[ \t]*(?:export\s+|pub(?:\([^)]*\))?\s+|public\s+|private\s+|protected\s+|static\s+|async\s+|abstract\s+)*(?:def|class|function|func|fn|interface|struct|enum|trait|module|object)\s+([\p{L}_$][\p{L}\p{N}_$]*)/gmu;
+
+/**
+ * A class small enough to be one chunk is titled by the class alone: the methods it holds are read
+ * from its text, bare and under the class's name, so a question naming one still finds it.
+ */
+function addInnerDefinitions(text: string, titleLast: string, out: Set<string>): void {
+  const single = titleLast.split(', ');
+  const owner = single.length === 1 ? symbolName(single[0]) : undefined;
+  for (const m of text.matchAll(DEFINITION)) {
+    const name = m[1].toLowerCase();
+    if (out.has(name)) continue;
+    out.add(name);
+    if (owner && owner !== name) out.add(`${owner}.${name}`);
+  }
 }
 
 /** `method resolve_redirects` → `resolve_redirects`; the generic `imports`, `top level`, `members`, `…` name nothing. */
