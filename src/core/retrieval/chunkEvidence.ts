@@ -3,6 +3,7 @@ import { HEADING_MARK, normalizeTerm } from '../lexical/definedSymbols';
 import { LexicalIndex } from '../lexical/lexicalIndex';
 import { tokenize } from '../lexical/tokenize';
 import { QueryAnalysis } from './queryAnalysis';
+import { stepOn } from './rankingSteps';
 
 /** A chunk's score, part by part, so `--explain` can say which part carried it. */
 export interface ChunkEvidence {
@@ -51,7 +52,7 @@ export function chunkEvidence(index: LexicalIndex, q: QueryAnalysis, limit: numb
   const weight = termWeight(q);
   index.body.accumulate(q.terms, combined, touched, 1, weight);
   const titleTouched: number[] = [];
-  index.titles.accumulate(q.terms, title, titleTouched, TITLE_WEIGHT, weight);
+  if (stepOn('fields')) index.titles.accumulate(q.terms, title, titleTouched, TITLE_WEIGHT, weight);
   for (const s of titleTouched) {
     if (combined[s] === 0) touched.push(s);
     combined[s] += title[s];
@@ -61,8 +62,8 @@ export function chunkEvidence(index: LexicalIndex, q: QueryAnalysis, limit: numb
   const evidence = new Map<number, ChunkEvidence>();
   for (const t of top) evidence.set(t.slot, { slot: t.slot, body: t.score - title[t.slot], title: title[t.slot], defines: 0, phrase: 0 });
   const fieldsOf = (slot: number): ChunkEvidence => ({ slot, body: combined[slot] - title[slot], title: title[slot], defines: 0, phrase: 0 });
-  addDefinitions(index, q, evidence, best, accept, fieldsOf);
-  addPhrases(index, q, [...evidence.values()], (s) => chunkText(index, s));
+  if (stepOn('names')) addDefinitions(index, q, evidence, best, accept, fieldsOf);
+  if (stepOn('fields')) addPhrases(index, q, [...evidence.values()], (s) => chunkText(index, s));
   return { chunks: [...evidence.values()], fieldsOf };
 }
 

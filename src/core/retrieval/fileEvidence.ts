@@ -2,6 +2,7 @@ import { Bm25Index, topScored } from '../lexical/bm25Index';
 import { LexicalIndex } from '../lexical/lexicalIndex';
 import { ChunkEvidence, ChunkPool, own, termWeight } from './chunkEvidence';
 import { QueryAnalysis } from './queryAnalysis';
+import { stepOn } from './rankingSteps';
 
 /** A file's evidence beside its best chunk, part by part. */
 export interface FileEvidence {
@@ -48,9 +49,9 @@ export function fileEvidence(index: LexicalIndex, q: QueryAnalysis, pool: ChunkP
   const wf = wholeFileWeight(q);
   const fileAccept = (slot: number) => index.file(slot)!.chunkSlots.some(accept);
   const whole = fieldScores(index.files, q.terms, weight);
-  for (const hit of topScored(whole.scores, whole.touched, WHOLE_FILE_CANDIDATES, fileAccept)) entry(hit.slot);
+  if (stepOn('files')) for (const hit of topScored(whole.scores, whole.touched, WHOLE_FILE_CANDIDATES, fileAccept)) entry(hit.slot);
   const best = Math.max(1, ...chunks.map(own));
-  const named = mentionedFiles(index, q.paths);
+  const named = stepOn('names') ? mentionedFiles(index, q.paths) : new Set<number>();
   for (const slot of named) if (fileAccept(slot)) entry(slot).mentioned = (MENTION_WEIGHT * best) / Math.sqrt(named.size);
   const files = [...byFile.values()];
   const paths = fieldScores(index.paths, q.terms, weight);
@@ -58,9 +59,10 @@ export function fileEvidence(index: LexicalIndex, q: QueryAnalysis, pool: ChunkP
     // A file found by its whole text or its name alone is shown by its best accepted chunk.
     if (f.chunks.length === 0) f.chunks = bestChunk(index.file(f.fileSlot)!.chunkSlots, pool, accept);
     f.chunks.sort((a, b) => own(b) - own(a));
+    if (!stepOn('files')) return;
     f.rest = REST_DECAY.reduce((sum, d, k) => sum + d * (f.chunks[k + 1] ? own(f.chunks[k + 1]) : 0), 0);
     f.wholeFile = wf * whole.scores[f.fileSlot];
-    f.pathField = PATH_WEIGHT * paths.scores[f.fileSlot];
+    f.pathField = stepOn('fields') ? PATH_WEIGHT * paths.scores[f.fileSlot] : 0;
   });
   return files;
 }

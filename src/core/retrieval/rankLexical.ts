@@ -3,6 +3,7 @@ import { chunkEvidence, ChunkEvidence, own } from './chunkEvidence';
 import { FileEvidence, fileEvidence, fileScore } from './fileEvidence';
 import { QueryAnalysis } from './queryAnalysis';
 import { asksFor, fileRole, Prior, rolePrior } from './rankingRules';
+import { stepOn } from './rankingSteps';
 
 export interface LexicalHit {
   slot: number;
@@ -34,7 +35,7 @@ export function rankLexical(index: LexicalIndex, q: QueryAnalysis, limit: number
   const hits: LexicalHit[] = [];
   for (const f of files) {
     if (f.chunks.length === 0) continue;
-    const prior: Prior = f.mentioned > 0 ? { factor: 1, reason: '' } : rolePrior(fileRole(f.path), q, asks);
+    const prior: Prior = f.mentioned > 0 || !stepOn('roles') ? { factor: 1, reason: '' } : rolePrior(fileRole(f.path), q, asks);
     const context = fileScore(f) - own(f.chunks[0]);
     const entry = index.file(f.fileSlot)!;
     const small = entry.chars <= SMALL_FILE_CHARS && entry.chunkSlots.length <= SMALL_FILE_CHUNKS;
@@ -42,7 +43,7 @@ export function rankLexical(index: LexicalIndex, q: QueryAnalysis, limit: number
       const score = prior.factor * (own(c) + context);
       if (score <= 0) return;
       const why = [explain(c, i === 0 ? f : undefined), prior.reason].filter(Boolean).join('; ');
-      const keep = (small && own(c) >= SMALL_FILE_SHARE * own(f.chunks[0])) || own(c) >= bestOwn;
+      const keep = stepOn('cap') && ((small && own(c) >= SMALL_FILE_SHARE * own(f.chunks[0])) || own(c) >= bestOwn);
       hits.push({ slot: c.slot, score, why, keepBeyondCap: keep });
     });
   }
