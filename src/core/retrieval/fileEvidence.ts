@@ -19,8 +19,8 @@ export interface FileEvidence {
 
 export const fileScore = (f: FileEvidence): number => (f.chunks.length ? own(f.chunks[0]) : 0) + f.rest + f.wholeFile + f.pathField + f.mentioned;
 
-/** Second and third chunks count half and a quarter: the file's breadth without letting size win. */
-const REST_DECAY = [0.5, 0.25];
+/** The next four chunks count less and less: the breadth of a file about the question, without letting size win. */
+const REST_DECAY = [0.5, 0.35, 0.25, 0.15];
 /** Files brought in by the whole-file field alone (their best chunk may be outside the chunk pool). */
 const WHOLE_FILE_CANDIDATES = 30;
 const PATH_WEIGHT = 0.3;
