@@ -14,7 +14,7 @@ import { planChanges } from './index/plan';
 import { chunkTokens, LexicalIndex } from './lexical/lexicalIndex';
 import { collapseRanked } from './retrieval/collapse';
 import { addCandidates, reciprocalRankFusion } from './retrieval/fusion';
-import { analyseQuery } from './retrieval/queryAnalysis';
+import { analyseQuery, QueryAnalysis } from './retrieval/queryAnalysis';
 import { rankLexical } from './retrieval/rankLexical';
 import { QueryOptions, SearchResult } from './retrieval/types';
 import { describeIdentity, IndexIdentity, sha1 } from './store/identity';
@@ -424,13 +424,7 @@ export class Engine {
     const pathOk = globs && ((p: string) => pathVerdicts.get(p) ?? pathVerdicts.set(p, globs(p)).get(p)!);
     const accept = (c: { path: string; kind: string }) =>
       !live.has(c.path) && (!opts.kinds || opts.kinds.includes(c.kind as never)) && (!pathOk || pathOk(c.path));
-    const analysis = analyseQuery(text);
-    const rank = (q: typeof analysis) =>
-      rankLexical(this.lexical, q, pool, (slot) => accept(this.chunkAt[slot]!)).map((h) => ({ ...h, chunk: this.chunkAt[h.slot]! }));
-    const liveChunks = await this.liveCandidates(live, analysis.terms, opts);
-    let lexicalAll: Ranked[] = [...rank(analysis), ...liveChunks].sort((a, b) => b.score - a.score);
-    // A model's rewrite of the question can only add candidates to the plain question's.
-    if (opts.rewrite) lexicalAll = addCandidates(lexicalAll, rank(analyseQuery(opts.rewrite)), (r) => r.chunk.id);
+    const lexicalAll = await this.lexicalCandidates(text, opts, pool, live, accept);
     if (opts.signal?.aborted) throw abortError();
 
     let ranked: Ranked[] = lexicalAll;
@@ -475,6 +469,17 @@ export class Engine {
       text: chunk.text,
       ...(why ? { why } : {}),
     }));
+  }
+
+  /** Lexical candidates, best first: the indexed chunks, unsaved editors' chunks, and what a model's rewrite adds. */
+  private async lexicalCandidates(text: string, opts: QueryOptions, pool: number, live: Map<string, string>, accept: (c: StoredChunk) => boolean): Promise<Ranked[]> {
+    const analysis = analyseQuery(text);
+    const rank = (q: QueryAnalysis) =>
+      rankLexical(this.lexical, q, pool, (slot) => accept(this.chunkAt[slot]!)).map((h) => ({ ...h, chunk: this.chunkAt[h.slot]! }));
+    const liveChunks = await this.liveCandidates(live, analysis.terms, opts);
+    const plain: Ranked[] = [...rank(analysis), ...liveChunks].sort((a, b) => b.score - a.score);
+    // A model's rewrite of the question can only add candidates to the plain question's.
+    return opts.rewrite ? addCandidates(plain, rank(analyseQuery(opts.rewrite)), (r) => r.chunk.id) : plain;
   }
 
   /** The query's vector, or undefined (lexical results only) when the endpoint fails; the failure is logged. */
