@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
- * Retrieval quality on the shared eval sets (CoSQA and SWE-QA dev), measured at file level through the
+ * Retrieval quality on the shared eval sets (CoSQA, SWE-QA dev and SWE-bench dev), measured at file level through the
  * CLI contract (`index <folder> --index-dir DIR`, then `query <folder> --batch FILE --index-dir DIR --top-k N`),
  * beside a whole-file BM25 baseline computed in this script on the same files.
  *
- *   npm run build && node bench/eval.mjs [--set cosqa|sweqa|all] [--work DIR] [--cli dist/cli.js]
+ *   npm run build && node bench/eval.mjs [--set cosqa|sweqa|swebench|all] [--work DIR] [--cli dist/cli.js]
  *        [--top-k 50] [--out bench/results/eval.json] [--reuse] [--baseline] [--no-baseline]
  *
  *   --set         which set(s) to run (default all)
@@ -21,7 +21,7 @@
  *                 folders of the SWE-QA repositories (default ../.mirror/<owner>+<name>/repo)
  *
  * Metrics (binary relevance, file level): ranked chunks are folded to files at each path's first occurrence,
- * then recall@10, MRR@10 and nDCG@10 (ideal DCG over min(#gold, 10) gold files), with recall@1 and @5 as extras.
+ * then recall@1, recall@10, MRR@10 and nDCG@10 (ideal DCG over min(#gold, 10) gold files), with recall@5 as an extra.
  * Nothing from the eval sets is written into the repository: corpora live under --work.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -39,6 +39,7 @@ const repoRoot = path.resolve(here, '..');
 const PUBLISHED_BASELINE = {
   cosqa: { r10: 0.54, mrr10: 0.316, ndcg10: 0.369 },
   'sweqa-dev': { r10: 0.799, mrr10: 0.567, ndcg10: 0.573 },
+  'swebench-dev': { r10: 0.824, mrr10: 0.275, ndcg10: 0.402 },
 };
 
 class UsageError extends Error {}
@@ -68,7 +69,7 @@ function parseArgs(argv) {
   return opts;
 }
 
-const USAGE = `Usage: node bench/eval.mjs [--set cosqa|sweqa|all] [--work DIR] [--cli dist/cli.js] [--top-k 50]
+const USAGE = `Usage: node bench/eval.mjs [--set cosqa|sweqa|swebench|all] [--work DIR] [--cli dist/cli.js] [--top-k 50]
        [--out bench/results/eval.json] [--reuse] [--baseline | --no-baseline] [--shared DIR]
        [--flask-git DIR] [--requests-git DIR]`;
 
@@ -149,7 +150,7 @@ function gitDirFor(ctx, repo) {
 function materialiseRepo(ctx, repo, commit) {
   const gitDir = gitDirFor(ctx, repo);
   if (!fs.existsSync(gitDir)) {
-    throw new UsageError(`SWE-QA needs ${repo} as a bare git folder; none at ${gitDir} (pass --${repo.split('/')[1]}-git DIR).`);
+    throw new UsageError(`${repo} is needed as a bare git folder; none at ${gitDir} (pass --${repo.split('/')[1]}-git DIR).`);
   }
   const verify = spawnSync('git', ['--git-dir', gitDir, 'rev-parse', '--verify', '--quiet', `${commit}^{commit}`], { encoding: 'utf8' });
   if (verify.status !== 0) throw new UsageError(`Commit ${commit} of ${repo} is not in ${gitDir}.`);
@@ -335,7 +336,7 @@ function runFolder(ctx, name, folder, queries) {
 }
 
 /** Summary rows for a group of queries answered by one or more folder runs. */
-function rowsFor(ctx, setName, queries, gold, runs) {
+function rowsFor(ctx, setName, queries, gold, runs, recordPerQuery = true) {
   const rows = [];
   for (const system of ['grounded', 'baseline']) {
     const parts = runs.map((r) => r[system]).filter(Boolean);
@@ -352,6 +353,7 @@ function rowsFor(ctx, setName, queries, gold, runs) {
       row.documents = parts.reduce((a, p) => a + p.documents, 0);
     }
     rows.push(row);
+    if (!recordPerQuery) continue;
     for (const q of queries) {
       const r = ranked.get(q.qid) ?? [];
       ctx.perQuery.push({ set: setName, system, qid: q.qid, gold: [...gold.get(q.qid)], top10: r.slice(0, 10), ...scoreQuery(r, gold.get(q.qid)) });
@@ -382,30 +384,41 @@ function cosqaGold(dir) {
   return new Map([...readQrels(path.join(dir, 'qrels.tsv'))].map(([q, ids]) => [q, new Set([...ids].map((id) => `${id}.py`))]));
 }
 
-function runSweqa(ctx) {
-  const dir = path.join(ctx.shared, 'sweqa-dev');
+/**
+ * A set whose queries each name a repository and commit (SWE-QA, SWE-bench): each group of queries is
+ * answered from its own checkout of that commit.
+ */
+function runRepoSet(ctx, setName, label) {
+  const dir = path.join(ctx.shared, setName);
   const gold = readQrels(path.join(dir, 'qrels.tsv'));
-  const queries = withGold('sweqa-dev', readJsonl(path.join(dir, 'queries.jsonl')).map((q) => ({ ...q, qid: String(q.qid) })), gold);
+  const queries = withGold(setName, readJsonl(path.join(dir, 'queries.jsonl')).map((q) => ({ ...q, qid: String(q.qid) })), gold);
   // Route each query to its repository's folder (repository and commit from the query itself).
   const groups = new Map();
   for (const q of queries) {
-    if (!q.repo || !q.commit) throw new Error(`SWE-QA query ${q.qid} has no repo or commit.`);
+    if (!q.repo || !q.commit) throw new Error(`${label} query ${q.qid} has no repo or commit.`);
     const key = `${q.repo}@${q.commit}`;
     if (!groups.has(key)) groups.set(key, { repo: q.repo, commit: q.commit, queries: [] });
     groups.get(key).queries.push(q);
   }
-  const rows = [];
   const runs = [];
+  const byRepo = new Map();
   for (const g of groups.values()) {
     const corpus = materialiseRepo(ctx, g.repo, g.commit);
     const name = `${g.repo.replace('/', '__')}@${g.commit}`;
     ctx.corpora[name] = corpus;
     const run = runFolder(ctx, name, corpus.dir, g.queries);
     runs.push(run);
-    rows.push(...rowsFor(ctx, `sweqa-dev ${g.repo}`, g.queries, gold, [run]));
+    if (!byRepo.has(g.repo)) byRepo.set(g.repo, { queries: [], runs: [] });
+    byRepo.get(g.repo).queries.push(...g.queries);
+    byRepo.get(g.repo).runs.push(run);
   }
-  return [...rowsFor(ctx, 'sweqa-dev', queries, gold, runs), ...rows];
+  const rows = [...byRepo].flatMap(([repo, r]) => rowsFor(ctx, `${setName} ${repo}`, r.queries, gold, r.runs, false));
+  return [...rowsFor(ctx, setName, queries, gold, runs), ...rows];
 }
+
+const runSweqa = (ctx) => runRepoSet(ctx, 'sweqa-dev', 'SWE-QA');
+/** SWE-bench issue reports: one checkout per query's commit; gold = the files the fix changed. */
+const runSwebench = (ctx) => runRepoSet(ctx, 'swebench-dev', 'SWE-bench');
 
 // ---------------------------------------------------------------- report
 
@@ -418,13 +431,13 @@ function label(row) {
 
 function printReport(rows, comparison) {
   const lines = [];
-  lines.push('| set | queries | R@10 | MRR@10 | nDCG@10 | index s | query ms/q |');
-  lines.push('| --- | --- | --- | --- | --- | --- | --- |');
+  lines.push('| set | queries | R@1 | R@10 | MRR@10 | nDCG@10 | index s | query ms/q |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
-    lines.push(`| ${label(r)} | ${r.queries} | ${f3(r.r10)} | ${f3(r.mrr10)} | ${f3(r.ndcg10)} | ${r.indexSeconds.toFixed(1)} | ${r.queryMsPerQuery.toFixed(1)} |`);
+    lines.push(`| ${label(r)} | ${r.queries} | ${f3(r.r1)} | ${f3(r.r10)} | ${f3(r.mrr10)} | ${f3(r.ndcg10)} | ${r.indexSeconds.toFixed(1)} | ${r.queryMsPerQuery.toFixed(1)} |`);
   }
-  lines.push('', '| set | R@1 | R@5 |', '| --- | --- | --- |');
-  for (const r of rows) lines.push(`| ${label(r)} | ${f3(r.r1)} | ${f3(r.r5)} |`);
+  lines.push('', '| set | R@5 |', '| --- | --- |');
+  for (const r of rows) lines.push(`| ${label(r)} | ${f3(r.r5)} |`);
   if (comparison.length) {
     lines.push('', 'Baseline here vs the figures in shared/README.md (R@10 / MRR@10 / nDCG@10):', '');
     lines.push('| set | here | published | difference |', '| --- | --- | --- | --- |');
@@ -447,7 +460,8 @@ function main() {
   }
   let set = opts.get('set') ?? 'all';
   if (set === 'sweqa-dev') set = 'sweqa';
-  if (!['cosqa', 'sweqa', 'all'].includes(set)) throw new UsageError(`--set must be cosqa, sweqa or all, not ${set}.`);
+  if (set === 'swebench-dev') set = 'swebench';
+  if (!['cosqa', 'sweqa', 'swebench', 'all'].includes(set)) throw new UsageError(`--set must be cosqa, sweqa, swebench or all, not ${set}.`);
   const topK = Number(opts.get('top-k') ?? 50);
   if (!Number.isInteger(topK) || topK < 10) throw new UsageError('--top-k must be an integer of at least 10 (metrics are @10).');
   if (opts.get('baseline') && opts.get('no-baseline')) throw new UsageError('--baseline and --no-baseline exclude each other.');
@@ -479,6 +493,7 @@ function main() {
   const rows = [];
   if (set === 'cosqa' || set === 'all') rows.push(...runCosqa(ctx));
   if (set === 'sweqa' || set === 'all') rows.push(...runSweqa(ctx));
+  if (set === 'swebench' || set === 'all') rows.push(...runSwebench(ctx));
 
   const comparison = rows
     .filter((r) => r.system === 'baseline' && PUBLISHED_BASELINE[r.set])

@@ -301,13 +301,19 @@ function partsToRun(): Set<string> {
   return new Set(i >= 0 ? process.argv[i + 1].split(',') : ['cold', 'updates', 'hybrid', 'baseline']);
 }
 
+/** `--sizes 100000` measures the update and query part at these chunk counts only. */
+function sizesToRun(): number[] | undefined {
+  const i = process.argv.indexOf('--sizes');
+  return i >= 0 ? process.argv[i + 1].split(',').map(Number) : undefined;
+}
+
 async function main() {
   const parts = partsToRun();
   lines.push('| what | measured | target |', '| --- | --- | --- |');
   if (parts.has('cold')) results.cold = await coldIndex(quick ? 2000 : 20000);
   const upd: Awaited<ReturnType<typeof updateAndQuery>>[] = [];
   if (parts.has('updates')) {
-    for (const n of quick ? [1000, 10000] : [1000, 10000, 100000, 500000]) upd.push(await updateAndQuery(n));
+    for (const n of sizesToRun() ?? (quick ? [1000, 10000] : [1000, 10000, 100000, 500000])) upd.push(await updateAndQuery(n));
     results.updates = upd;
   }
   if (parts.has('hybrid')) {

@@ -11,6 +11,7 @@ import { extractiveAnswer } from '../core/prompt/extractiveAnswer';
 import { citationLabel } from '../core/prompt/citationLabel';
 import { SearchResult } from '../core/retrieval/types';
 import { intOption, parseArgs, ParsedArgs, stringOption, UsageError } from './args';
+import { rewriteQuery } from '../core/retrieval/queryRewrite';
 import { CONFIGURE_MODEL_HINT, generatorFromEnvironment, readEnvironment } from './environment';
 import { errorText } from './errorText';
 import { freshnessLine, terminalProgress } from './indexProgress';
@@ -18,7 +19,7 @@ import { openEngine, requireArguments } from './openEngine';
 import { USAGE, usageFor } from './usage';
 
 const VALUED = new Set(['index-dir', 'top-k', 'batch']);
-const SWITCHES = new Set(['json', 'no-update', 'help', 'verbose', 'version']);
+const SWITCHES = new Set(['json', 'no-update', 'help', 'verbose', 'version', 'explain']);
 const SHORT = new Map([
   ['k', 'top-k'],
   ['h', 'help'],
@@ -132,7 +133,10 @@ async function runQuery(args: ParsedArgs): Promise<number> {
     return 0;
   }
   if (results.length === 0) process.stdout.write(`Nothing in the index matches "${excerpt(text)}".\n`);
-  results.forEach((r, i) => process.stdout.write(`${i + 1}. ${visibleText(r.path)}:${r.startLine}-${r.endLine}  ${visibleText(r.title)}  (${r.kind}, ${r.score})\n`));
+  const explain = args.options.has('explain');
+  results.forEach((r, i) =>
+    process.stdout.write(`${i + 1}. ${visibleText(r.path)}:${r.startLine}-${r.endLine}  ${visibleText(r.title)}  (${r.kind}, ${r.score})${explain ? `  why: ${r.why ?? 'fused rank'}` : ''}\n`),
+  );
   return 0;
 }
 
@@ -177,7 +181,9 @@ async function runAsk(args: ParsedArgs): Promise<number> {
   const engine = await openEngine(args, ['<folder>'], args.options.has('no-update'));
   await ensureFresh(engine, args);
   await warnRepairing(engine);
-  const results = await engine.query(question, { topK });
+  // With a model, one short call may add search terms; it can only add candidates, and waits at most 2 s.
+  const rewrite = generator ? await rewriteQuery(question, generator) : undefined;
+  const results = await engine.query(question, { topK, rewrite });
   if (!generator) {
     const answer = extractiveAnswer(question, results, topK);
     if (json) return printed(JSON.stringify({ question, answer, sources: results.map(resultFields) }, null, 2));

@@ -2,7 +2,7 @@
 export const COMMAND_USAGE: Record<string, string[]> = {
   index: ['grounded index <folder> [--index-dir DIR] [--verbose]'],
   query: [
-    'grounded query <folder> <text> [--index-dir DIR] [-k|--top-k N] [--json] [--no-update]',
+    'grounded query <folder> <text> [--index-dir DIR] [-k|--top-k N] [--json] [--explain] [--no-update]',
     'grounded query <folder> --batch FILE [--index-dir DIR] [-k|--top-k N] [--no-update]',
   ],
   ask: ['grounded ask <folder> <question> [--index-dir DIR] [-k|--top-k N] [--json] [--no-update]'],

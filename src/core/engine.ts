@@ -14,10 +14,11 @@ import { EmbeddingCache } from './embed/embeddingCache';
 import { indexCounts } from './index/counts';
 import { planChanges } from './index/plan';
 import { excludingIndexFolder } from './discovery/indexFolderFilter';
-import { Bm25Index } from './lexical/bm25Index';
-import { queryTokens, tokenize } from './lexical/tokenize';
+import { chunkTokens, LexicalIndex } from './lexical/lexicalIndex';
 import { collapseRanked } from './retrieval/collapse';
-import { reciprocalRankFusion } from './retrieval/fusion';
+import { addCandidates, reciprocalRankFusion } from './retrieval/fusion';
+import { analyseQuery, QueryAnalysis } from './retrieval/queryAnalysis';
+import { rankLexical } from './retrieval/rankLexical';
 import { withRelevance } from './retrieval/relevance';
 import { QueryOptions, SearchResult } from './retrieval/types';
 import { describeIdentity, IndexIdentity, sha1 } from './store/identity';
@@ -103,6 +104,14 @@ interface ChunkedAhead {
   chunks?: Promise<Chunk[]>;
 }
 
+/** A candidate chunk on its way to the results, with why it ranked where it did. */
+interface Ranked {
+  chunk: StoredChunk;
+  score: number;
+  why?: string;
+  keepBeyondCap?: boolean;
+}
+
 type IndexOutcome = 'unchanged' | { hash: string; skipped?: string; embedded: number };
 
 /** How many files are indexed between two writes of the index during a full run. */
@@ -121,7 +130,7 @@ const EMBED_BATCH = 64;
  * It owns the store and the in-memory lexical index built from it.
  */
 export class Engine {
-  private readonly bm25 = new Bm25Index();
+  private readonly lexical = new LexicalIndex();
   private readonly slotOf = new Map<string, number>();
   private readonly chunkAt: (StoredChunk | undefined)[] = [];
   private readonly filter: PathFilter;
@@ -399,25 +408,25 @@ export class Engine {
   }
 
   private addToMemory(chunks: StoredChunk[]): void {
-    for (const c of chunks) {
-      const slot = this.bm25.add(lexicalTokens(c));
-      this.slotOf.set(c.id, slot);
-      this.chunkAt[slot] = c;
-    }
+    const slots = this.lexical.addFile(chunks);
+    chunks.forEach((c, i) => {
+      this.slotOf.set(c.id, slots[i]);
+      this.chunkAt[slots[i]] = c;
+    });
   }
 
   private removeFromMemory(chunks: StoredChunk[]): void {
+    if (chunks.length) this.lexical.removeFile(chunks[0].path);
     for (const c of chunks) {
       const slot = this.slotOf.get(c.id);
       if (slot === undefined) continue;
-      this.bm25.remove(slot, lexicalTokens(c));
       this.slotOf.delete(c.id);
       this.chunkAt[slot] = undefined;
     }
   }
 
   get chunkCount(): number {
-    return this.bm25.size;
+    return this.lexical.size;
   }
 
   /** Ranked chunks for a question: lexical, fused with dense when an embedder is set, collapsed and grouped. */
@@ -433,14 +442,10 @@ export class Engine {
     const pathOk = globs && ((p: string) => pathVerdicts.get(p) ?? pathVerdicts.set(p, globs(p)).get(p)!);
     const accept = (c: { path: string; kind: string }) =>
       !live.has(c.path) && (!opts.kinds || opts.kinds.includes(c.kind as never)) && (!pathOk || pathOk(c.path));
-    const terms = queryTokens(text);
-
-    const lexical = this.bm25.search(terms, pool, (slot) => accept(this.chunkAt[slot]!)).map((s) => ({ chunk: this.chunkAt[s.slot]!, score: s.score }));
-    const liveChunks = await this.liveCandidates(live, terms, opts);
-    const lexicalAll = [...lexical, ...liveChunks].sort((a, b) => b.score - a.score);
+    const lexicalAll = await this.lexicalCandidates(text, opts, pool, live, accept);
     if (opts.signal?.aborted) throw abortError();
 
-    let ranked: { chunk: StoredChunk; score: number }[] = lexicalAll;
+    let ranked: Ranked[] = lexicalAll;
     const vectors = this.store.vectors;
     const qv = this.embedder && vectors && vectors.size > 0 ? await this.queryVector(text, opts.signal) : undefined;
     if (vectors && qv) {
@@ -456,7 +461,8 @@ export class Engine {
       for (const r of lexicalAll) byId.set(r.chunk.id, r.chunk);
       for (const d of dense) byId.set(d.id, chunkOf(d.id)!);
       const fused = reciprocalRankFusion([lexicalAll.map((r) => r.chunk.id), dense.map((d) => d.id)]);
-      ranked = [...fused].map(([id, score]) => ({ chunk: byId.get(id)!, score }));
+      const lexicalOf = new Map(lexicalAll.map((r) => [r.chunk.id, r]));
+      ranked = [...fused].map(([id, score]) => ({ ...lexicalOf.get(id), chunk: byId.get(id)!, score }));
     }
     if (opts.includeAll) {
       const seen = new Set(ranked.map((r) => r.chunk.id));
@@ -465,11 +471,12 @@ export class Engine {
       ranked = [...ranked, ...rest.map((chunk) => ({ chunk, score: 0 }))];
     }
     const collapsed = collapseRanked(
-      ranked.map((r) => ({ ...r, id: r.chunk.id, path: r.chunk.path, startLine: r.chunk.startLine, endLine: r.chunk.endLine, hash: r.chunk.hash })),
+      // A cap the caller sets is hard (a hover wants distinct files); the default one spares a small file's sections.
+      ranked.map((r) => ({ ...r, keepBeyondCap: opts.perFile === undefined && r.keepBeyondCap, id: r.chunk.id, path: r.chunk.path, startLine: r.chunk.startLine, endLine: r.chunk.endLine, hash: r.chunk.hash })),
       topK,
       opts.includeAll ? Number.MAX_SAFE_INTEGER : perFile,
     );
-    return withRelevance(collapsed.map(({ chunk, score }) => ({
+    return withRelevance(collapsed.map(({ chunk, score, why }) => ({
       path: chunk.path,
       startLine: chunk.startLine,
       endLine: chunk.endLine,
@@ -480,7 +487,19 @@ export class Engine {
       text: chunk.text,
       ...(chunk.page !== undefined ? { page: chunk.page } : {}),
       ...(chunk.cell !== undefined ? { cell: chunk.cell } : {}),
+      ...(why ? { why } : {}),
     })));
+  }
+
+  /** Lexical candidates, best first: the indexed chunks, unsaved editors' chunks, and what a model's rewrite adds. */
+  private async lexicalCandidates(text: string, opts: QueryOptions, pool: number, live: Map<string, string>, accept: (c: StoredChunk) => boolean): Promise<Ranked[]> {
+    const analysis = analyseQuery(text);
+    const rank = (q: QueryAnalysis) =>
+      rankLexical(this.lexical, q, pool, (slot) => accept(this.chunkAt[slot]!)).map((h) => ({ ...h, chunk: this.chunkAt[h.slot]! }));
+    const liveChunks = await this.liveCandidates(live, analysis.terms, opts);
+    const plain: Ranked[] = [...rank(analysis), ...liveChunks].sort((a, b) => b.score - a.score);
+    // A model's rewrite of the question can only add candidates to the plain question's.
+    return opts.rewrite ? addCandidates(plain, rank(analyseQuery(opts.rewrite)), (r) => r.chunk.id) : plain;
   }
 
   /** The query's vector, or undefined (lexical results only) when the endpoint fails; the failure is logged. */
@@ -497,8 +516,8 @@ export class Engine {
   }
 
   /** Chunks of unsaved editors, scored against the index's statistics so they rank beside indexed ones. */
-  private async liveCandidates(live: Map<string, string>, terms: string[], opts: QueryOptions): Promise<{ chunk: StoredChunk; score: number }[]> {
-    const out: { chunk: StoredChunk; score: number }[] = [];
+  private async liveCandidates(live: Map<string, string>, terms: string[], opts: QueryOptions): Promise<Ranked[]> {
+    const out: Ranked[] = [];
     for (const [rel, text] of live) {
       if (this.filter.checkPath(rel)) continue;
       const chunks = await chunkFile(rel, text, { maxTokens: this.config.chunkTokens }, this.chunkCode);
@@ -506,8 +525,8 @@ export class Engine {
         if (opts.kinds && !opts.kinds.includes(c.kind)) continue;
         const hash = sha1(c.text);
         const chunk: StoredChunk = { ...c, hash, id: `live:${chunkId(rel, ordinal, c.startLine, hash)}` };
-        const score = this.bm25.scoreExternal(lexicalTokens(chunk), terms);
-        if (score > 0) out.push({ chunk, score });
+        const score = this.lexical.body.scoreExternal(chunkTokens(chunk), terms);
+        if (score > 0) out.push({ chunk, score, why: 'unsaved editor' });
       }
     }
     return out;
@@ -557,11 +576,6 @@ export class Engine {
 /** The text a chunk is embedded as: its place and title give the vector context the body lacks. */
 export function embeddingText(c: StoredChunk): string {
   return `${c.path} — ${c.title}\n${c.text}`;
-}
-
-/** What BM25 sees of a chunk: its title and path count beside the text. */
-function lexicalTokens(c: Chunk): string[] {
-  return [...tokenize(c.title), ...tokenize(c.path), ...tokenize(c.text)];
 }
 
 function normalizeRel(p: string): string {

@@ -84,21 +84,39 @@ export class Bm25Index {
     // Slots are never reused: a postings list not yet compacted may still name this one.
   }
 
+  /** Slots ever used (live or dead): the length an accumulator over this index's slots needs. */
+  get slotCount(): number {
+    return this.lengths.length;
+  }
+
   /** The best `limit` live slots for the query terms that pass `accept`, best first. */
-  search(terms: readonly string[], limit: number, accept?: (slot: number) => boolean): ScoredSlot[] {
+  search(terms: readonly string[], limit: number, accept?: (slot: number) => boolean, weightOf?: (term: string) => number): ScoredSlot[] {
     if (this.liveDocs === 0 || terms.length === 0) return [];
-    const { k1, b } = this.params;
-    const avgdl = this.totalLength / this.liveDocs || 1;
     // Dense accumulators over slots: a Map per query was most of the query time on large indexes.
     if (this.scratch.length < this.lengths.length) this.scratch = new Float64Array(Math.max(this.lengths.length, this.scratch.length * 2));
     const scores = this.scratch;
     const touched: number[] = [];
+    this.accumulate(terms, scores, touched, 1, weightOf);
+    const result = topScored(scores, touched, limit, accept);
+    for (const slot of touched) scores[slot] = 0;
+    return result;
+  }
+
+  /**
+   * Adds `factor` × each live slot's BM25 for the terms into `scores` (indexed by slot, at least
+   * `slotCount` long), pushing a slot onto `touched` the first time it moves from 0. Several fields
+   * sharing slot numbers add into one accumulator this way. `weightOf` weights a term (default 1).
+   */
+  accumulate(terms: readonly string[], scores: Float64Array, touched: number[], factor = 1, weightOf?: (term: string) => number): void {
+    if (this.liveDocs === 0) return;
+    const { k1, b } = this.params;
+    const avgdl = this.totalLength / this.liveDocs || 1;
     for (const term of new Set(terms)) {
       const p = this.postings.get(term);
       if (!p) continue;
       if (p.dead > p.entries.length / 2) this.compact(p);
       const df = this.docFreq.get(term) ?? 0;
-      const idf = Math.log(1 + (this.liveDocs - df + 0.5) / (df + 0.5));
+      const idf = factor * (weightOf ? weightOf(term) : 1) * Math.log(1 + (this.liveDocs - df + 0.5) / (df + 0.5));
       const entries = p.entries;
       for (let i = 0; i < entries.length; i++) {
         const slot = Math.floor(entries[i] / TF_SPAN);
@@ -109,9 +127,12 @@ export class Bm25Index {
         scores[slot] += (idf * (tf * (k1 + 1))) / norm;
       }
     }
-    const result = topScored(scores, touched, limit, accept);
-    for (const slot of touched) scores[slot] = 0;
-    return result;
+  }
+
+  /** Inverse document frequency of a term in this index (0 for a term no document has). */
+  idf(term: string): number {
+    const df = this.docFreq.get(term) ?? 0;
+    return df === 0 ? 0 : Math.log(1 + (this.liveDocs - df + 0.5) / (df + 0.5));
   }
 
   /** BM25 of a document outside the index, with the index's document frequencies and lengths. */
@@ -144,7 +165,7 @@ function countTerms(tokens: readonly string[]): Map<string, number> {
 }
 
 /** The best `limit` touched slots: a bounded min-heap, so a query over many matches does not sort them all. */
-function topScored(scores: Float64Array, touched: number[], limit: number, accept?: (slot: number) => boolean): ScoredSlot[] {
+export function topScored(scores: Float64Array, touched: number[], limit: number, accept?: (slot: number) => boolean): ScoredSlot[] {
   const heap: ScoredSlot[] = [];
   const worse = (a: ScoredSlot, b: ScoredSlot) => a.score < b.score || (a.score === b.score && a.slot > b.slot);
   const siftDown = (i: number) => {

@@ -9,3 +9,14 @@ export function reciprocalRankFusion(lists: readonly (readonly string[])[], k = 
   }
   return fused;
 }
+
+/**
+ * Fuses a second ranking (a rewritten question) into the first by reciprocal rank, over the union:
+ * nothing of the first is dropped, the second only adds candidates and lifts what both found.
+ */
+export function addCandidates<T extends { score: number }>(first: readonly T[], second: readonly T[], idOf: (t: T) => string): T[] {
+  const byId = new Map<string, T>();
+  for (const t of [...second, ...first]) byId.set(idOf(t), t);
+  const fused = reciprocalRankFusion([first.map(idOf), second.map(idOf)]);
+  return [...fused].sort((a, b) => b[1] - a[1]).map(([id, score]) => ({ ...byId.get(id)!, score }));
+}

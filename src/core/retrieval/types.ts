@@ -5,7 +5,10 @@ export interface QueryOptions {
   kinds?: ChunkKind[];
   /** Globs (relative paths) a result's file must match. */
   pathGlobs?: string[];
-  /** Most chunks from one file in the results; keeps one file from flooding the list. */
+  /**
+   * Most chunks from one file in the results; keeps one file from flooding the list. Set, it is a hard
+   * cap; by default (3) a matching section of a small file, or the best chunk overall, is kept past it.
+   */
   perFile?: number;
   /**
    * Current text of files whose editors hold unsaved changes (or that changed since they were indexed).
@@ -13,6 +16,8 @@ export interface QueryOptions {
    */
   liveFiles?: { path: string; text: string }[];
   signal?: AbortSignal;
+  /** Search terms a model wrote for the question (see `rewriteQuery`): they add candidates, never remove any. */
+  rewrite?: string;
   /**
    * Return every chunk that passes the filters: matches first, best first, then the rest in path
    * order. For a workspace small enough to send to a model whole.
@@ -39,4 +44,6 @@ export interface SearchResult {
   /** The 1-based PDF page or notebook cell the text is from, when the file has pages or cells. */
   page?: number;
   cell?: number;
+  /** The field or rule that contributed most to its rank (`defines send`, `test file ×0.5`). */
+  why?: string;
 }
