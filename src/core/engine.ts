@@ -179,7 +179,8 @@ export class Engine {
     };
     const indexDir = path.resolve(opts.indexDir ?? path.join(folder, '.grounded'));
     const { store, rebuildReason } = await ShardedStore.open(indexDir, identity, { shardCount: opts.shardCount, readOnly: opts.readOnly });
-    if (rebuildReason) opts.log?.(`Rebuilding the index: ${rebuildReason}.`);
+    // A read-only open rebuilds nothing: it says the index is out of date and answers from nothing.
+    if (rebuildReason) opts.log?.(opts.readOnly ? `Warning: the index must be rebuilt (${rebuildReason}); run an index first.` : `Rebuilding the index: ${rebuildReason}.`);
     const chunkCode = opts.codeChunker ?? defaultCodeChunker(opts.chunkThreads, opts.log);
     const cache = opts.embedder ? await EmbeddingCache.open(path.join(indexDir, 'embedding-cache'), `${identity.provider}-${identity.model}-${identity.dimensions}`) : undefined;
     return new Engine(folder, config, store, opts.embedder, chunkCode, opts.log, rebuildReason, opts.flushEveryFiles ?? FLUSH_EVERY_FILES, cache);
