@@ -1,10 +1,20 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { GroundedApi } from '../../src/extension';
 import { readSettings } from '../../src/vscode/settings';
 import { startTestServer } from '../support/openaiTestServer';
 
 const EXTENSION_ID = 'grounded-labs.grounded';
+
+/**
+ * Sends a question in the Chat view with the stub's model picked, as a user would in the model picker.
+ * VS Code 1.100 ignores modelSelector and takes the stub's model as the default; current releases make
+ * only Copilot's models default, so without it a request finds no model.
+ */
+async function askInChat(query: string): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.chat.open', { query, modelSelector: { vendor: 'test' } });
+}
 
 async function groundedApi(): Promise<GroundedApi> {
   const ext = vscode.extensions.getExtension<GroundedApi>(EXTENSION_ID);
@@ -115,6 +125,9 @@ describe('Grounded in a real extension host', () => {
     assert.match(doc.getText(), /\| Chunks \| [1-9]\d* \|/);
     assert.match(doc.getText(), /\| Retrieval \| lexical/);
     assert.match(doc.getText(), /\| Size on disk \| /);
+    // The Markdown preview reads the report through the file service: it must be a file there too.
+    assert.equal((await vscode.workspace.fs.stat(doc.uri)).type, vscode.FileType.File);
+    assert.equal(Buffer.from(await vscode.workspace.fs.readFile(doc.uri)).toString('utf8'), doc.getText());
     await vscode.commands.executeCommand('grounded.clearIndex');
     assert.deepEqual(await paths(api, 'pangolin'), []);
     await vscode.commands.executeCommand('grounded.reindex');
@@ -142,7 +155,7 @@ describe('Grounded in a real extension host', () => {
   });
 
   it('@grounded /search streams snippets with references in the Chat view', async () => {
-    await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@grounded /search pangolin' });
+    await askInChat('@grounded /search pangolin');
     const t = await until('the chat response', async () => {
       const last = api.lastChatTranscript();
       return last?.command === 'search' && /pangolin/.test(last.prompt) ? last : undefined;
@@ -152,7 +165,7 @@ describe('Grounded in a real extension host', () => {
   });
 
   it('@grounded answers through the picked model with references', async () => {
-    await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@grounded where does the pangolin roll?' });
+    await askInChat('@grounded where does the pangolin roll?');
     const t = await until('the chat response', async () => {
       const last = api.lastChatTranscript();
       return last && !last.command && /where does the pangolin/.test(last.prompt) ? last : undefined;
@@ -170,7 +183,7 @@ describe('Grounded in a real extension host', () => {
       await config.update('chat.model', 'local-test', vscode.ConfigurationTarget.Workspace);
       await until('settings to apply', async () => api.index.all[0].currentSettings.chat.baseUrl === server.url);
       await api.whenIndexed();
-      await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@grounded what rolls into a ball?' });
+      await askInChat('@grounded what rolls into a ball?');
       const t = await until('the chat response', async () => {
         const last = api.lastChatTranscript();
         return last && /rolls into a ball/.test(last.prompt) ? last : undefined;
@@ -207,7 +220,7 @@ describe('Grounded in a real extension host', () => {
         const s = await api.index.all[0].status().catch(() => undefined);
         return s?.identity.model === 'test-embed' && s.chunks > 0;
       }, 40_000);
-      await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@grounded how are invoices retried?' });
+      await askInChat('@grounded how are invoices retried?');
       const t = await until('the answer', async () => {
         const last = api.lastChatTranscript();
         return last && /invoices retried/.test(last.prompt) ? last : undefined;
@@ -219,6 +232,9 @@ describe('Grounded in a real extension host', () => {
       const found: string[] = [];
       const grep = async (uri: vscode.Uri) => {
         let entries: [string, vscode.FileType][] = [];
+        // A folder the extension never wrote (its global storage, usually) is not there to read; asking
+        // VS Code to list it would log an ENOENT stack trace.
+        if (!fs.existsSync(uri.fsPath)) return;
         try {
           entries = await vscode.workspace.fs.readDirectory(uri);
         } catch {
