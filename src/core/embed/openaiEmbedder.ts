@@ -40,7 +40,7 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
     const deadline = Date.now() + (opts.retryBudgetMs ?? 60_000);
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await client.embeddings.create({ model: opts.model, input: inputs, encoding_format: 'float' }, { signal });
+        const res = await withOwnSignal(signal, (own) => client.embeddings.create({ model: opts.model, input: inputs, encoding_format: 'float' }, { signal: own }));
         const vectors = [...res.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
         if (vectors.length !== inputs.length) throw new EmbeddingError(`The endpoint ${where} returned ${vectors.length} vectors for ${inputs.length} inputs.`, false);
         for (const v of vectors) {
@@ -73,23 +73,13 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
     get dimensions() {
       return dimensions;
     },
-    async embed(texts: string[], outer?: AbortSignal): Promise<number[][]> {
-      // Each call gets its own signal, so the listeners the client adds per request never pile up on an
-      // indexing run's signal, which lives for thousands of requests (Node warned of exactly that).
-      const local = new AbortController();
-      const forward = () => local.abort();
-      if (outer?.aborted) local.abort();
-      outer?.addEventListener('abort', forward, { once: true });
-      try {
-        return await embedAll(texts, local.signal);
-      } finally {
-        outer?.removeEventListener('abort', forward);
-      }
+    embed(texts: string[], signal?: AbortSignal): Promise<number[][]> {
+      return embedAll(texts, signal);
     },
   };
 
   /** Batches of `batchSize`, at most `concurrency` in flight, results in input order. */
-  async function embedAll(texts: string[], signal: AbortSignal): Promise<number[][]> {
+  async function embedAll(texts: string[], signal?: AbortSignal): Promise<number[][]> {
     const inputs = texts.map((t) => truncate(t, maxChars));
     const batches: string[][] = [];
     for (let i = 0; i < inputs.length; i += batchSize) batches.push(inputs.slice(i, i + batchSize));
@@ -137,6 +127,24 @@ export function backoffMs(attempt: number, retryAfter: number | undefined, cap: 
   if (retryAfter !== undefined) return Math.min(retryAfter, cap);
   const base = Math.min(cap, 250 * 2 ** attempt);
   return base / 2 + Math.random() * (base / 2);
+}
+
+/**
+ * Runs one request on a signal of its own that follows `signal`. The openai client adds an abort listener
+ * to the signal of every request and never removes it, so requests sharing one signal (the batches and
+ * retries of a call, the calls of an indexing run) piled them up until Node warned
+ * (MaxListenersExceededWarning: 11 abort listeners).
+ */
+async function withOwnSignal<T>(signal: AbortSignal | undefined, run: (own: AbortSignal) => Promise<T>): Promise<T> {
+  const own = new AbortController();
+  const forward = () => own.abort();
+  if (signal?.aborted) own.abort();
+  signal?.addEventListener('abort', forward, { once: true });
+  try {
+    return await run(own.signal);
+  } finally {
+    signal?.removeEventListener('abort', forward);
+  }
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
