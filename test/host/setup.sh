@@ -31,6 +31,9 @@ bash "$root/scripts/registry-node.sh" "$NODE_VERSION" "$DIR/node"
 # code-server's postinstall and native modules are built for one Node major: npm, node-gyp and the
 # postinstalls all run on the host's own Node, with its headers (so node-gyp downloads none).
 export PATH="$DIR/node/bin:$PATH" npm_config_nodedir="$DIR/node"
+# Under `npm test`, the outer npm's user agent (naming the Node it runs on) is inherited as config, and
+# code-server's postinstall reads the Node major from it: let this npm state its own.
+unset npm_config_user_agent
 
 # code-server 4.100's @vscode/ripgrep@1.15.11 downloads rg from GitHub in its postinstall; its cache is
 # seeded with Debian's rg instead. Newer code-server ships rg inside the package.
