@@ -17,7 +17,7 @@ export class StatusDocument implements vscode.FileSystemProvider {
 
   /** Renders the report again; an open editor or preview of it reloads. */
   async refresh(): Promise<void> {
-    this.bytes = new TextEncoder().encode(await this.render());
+    await this.readFile(StatusDocument.uri);
     this.mtime = Date.now();
     this.changed.fire([{ type: vscode.FileChangeType.Changed, uri: StatusDocument.uri }]);
   }
@@ -36,8 +36,10 @@ export class StatusDocument implements vscode.FileSystemProvider {
     return [[StatusDocument.uri.path.slice(1), vscode.FileType.File]];
   }
 
-  readFile(uri: vscode.Uri): Uint8Array {
+  /** Always the current report, as the content provider it replaces was, whether or not refresh ran. */
+  async readFile(uri: vscode.Uri): Promise<Uint8Array> {
     this.check(uri);
+    this.bytes = new TextEncoder().encode(await this.render());
     return this.bytes;
   }
 
