@@ -5,6 +5,7 @@ import { progressText } from './statusReport';
 import { clearApiKey, promptForApiKey } from './secrets';
 import { citationLabel } from '../core/prompt/citationLabel';
 import { openCitation } from './citationTarget';
+import { StatusDocument } from './statusDocument';
 import { WorkspaceIndex, WorkspaceResult } from './workspaceIndex';
 
 export interface CommandDeps {
@@ -19,19 +20,11 @@ export interface CommandDeps {
   catchUp: () => Promise<void>;
 }
 
-const STATUS_URI = vscode.Uri.parse('grounded-status:/Grounded%20Index%20Status.md');
-
 export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
-  const statusDoc = new (class implements vscode.TextDocumentContentProvider {
-    readonly changed = new vscode.EventEmitter<vscode.Uri>();
-    readonly onDidChange = this.changed.event;
-    provideTextDocumentContent() {
-      return deps.statusMarkdown();
-    }
-  })();
+  const statusDoc = new StatusDocument(deps.statusMarkdown);
   const register = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
-  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider('grounded-status', statusDoc));
+  context.subscriptions.push(vscode.workspace.registerFileSystemProvider(StatusDocument.scheme, statusDoc, { isReadonly: true, isCaseSensitive: true }));
 
   register('grounded.reindex', () => (deps.pause.paused ? askToResume(deps) : reindex(deps)));
   register('grounded.clearIndex', async () => {
@@ -44,8 +37,8 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     vscode.window.showInformationMessage('Grounded: the index was cleared. Run "Grounded: Reindex Workspace" to build it again.');
   });
   register('grounded.showStatus', async () => {
-    statusDoc.changed.fire(STATUS_URI);
-    const doc = await vscode.workspace.openTextDocument(STATUS_URI);
+    await statusDoc.refresh();
+    const doc = await vscode.workspace.openTextDocument(StatusDocument.uri);
     await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc));
   });
   register('grounded.search', () => quickSearch(deps.index));

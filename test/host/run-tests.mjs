@@ -1,16 +1,16 @@
 #!/usr/bin/env node
-// Runs a mocha suite inside a real VS Code extension host, offline: code-server serves VS Code 1.100.3,
+// Runs a mocha suite inside a real VS Code extension host, offline: code-server serves VS Code (hosts.json),
 // Debian's headless Chromium opens the workbench with `extensionDevelopmentPath` / `extensionTestsPath`
 // in the URL payload (the mechanism of VS Code's own browser integration tests), and the suite's exit
 // code becomes this process's (124 on timeout). Everything the run writes stays in a temp folder.
 //
 // node test/host/run-tests.mjs --ext <extRoot> --tests <extRoot>/out/test/integration/index.js --workspace <dir>
-//   [--host-dir .vscode-test/cs] [--port N] [--timeout S] [--screenshot out.png] [--preinstall <dir>[,<dir>]]
+//   [--host oldest|newest] [--host-dir .vscode-test/<host>] [--port N] [--timeout S] [--screenshot out.png] [--preinstall <dir>[,<dir>]]
 //   [--enable-proposed-api <id>] [--settings <json>] [--trust] [--raw] [--chromium <path>] [--verbose] [--keep]
 //
 // --preinstall copies extension folders into the extensions dir (only one extensionDevelopmentPath is kept).
 // --settings merges JSON into the user settings. --trust turns workspace trust on (off by default).
-// --raw runs VS Code's own server (server-main.js inside the code-server package, on $SERVER_NODE or this
+// --raw runs VS Code's own server (server-main.js inside the code-server package, on $SERVER_NODE or the host's
 // Node) with --enable-smoke-test-driver instead of the code-server CLI: the way to use a newer
 // code-server whose CLI no longer honours the URL payload. --keep leaves the temp folder (logs) in place.
 import { spawn } from 'node:child_process';
@@ -29,7 +29,14 @@ for (let i = 2; i < process.argv.length; i++) {
   const next = process.argv[i + 1];
   args[a.slice(2)] = next && !next.startsWith('--') ? (i++, next) : true;
 }
-const hostDir = path.resolve(args['host-dir'] || path.join(here, '../../.vscode-test/cs'));
+// --host names an entry of hosts.json (installed by setup.sh): it gives the folder and whether to use --raw.
+const hostSpec = args.host ? JSON.parse(fs.readFileSync(path.join(here, 'hosts.json'), 'utf8'))[args.host] : undefined;
+if (args.host && !hostSpec) throw new Error(`no host ${args.host} in test/host/hosts.json`);
+if (hostSpec?.raw) args.raw = true;
+const hostDir = path.resolve(args['host-dir'] || path.join(here, '../../.vscode-test', args.host || 'cs'));
+// The host's own Node (setup.sh puts it in <host-dir>/node): its native modules are built for it.
+const hostNode = path.join(hostDir, 'node/bin/node');
+const serverNode = process.env.SERVER_NODE || (fs.existsSync(hostNode) ? hostNode : process.execPath);
 const { chromium } = createRequire(path.join(hostDir, 'package.json'))('playwright-core');
 const codeServer = path.join(hostDir, 'node_modules/.bin/code-server');
 const t0 = Date.now();
@@ -54,14 +61,21 @@ fs.writeFileSync(
     ...(args.settings ? JSON.parse(args.settings) : {}),
   }),
 );
+// Newer VS Code loads only the extensions that the extensions folder's extensions.json lists.
+const installed = [];
 for (const dir of String(args.preinstall || '').split(',').filter(Boolean)) {
   const m = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-  fs.cpSync(dir, path.join(tmp, 'ext', `${m.publisher}.${m.name}-${m.version}`), { recursive: true });
+  const folder = `${m.publisher}.${m.name}-${m.version}`;
+  fs.cpSync(dir, path.join(tmp, 'ext', folder), { recursive: true });
+  const location = { $mid: 1, scheme: 'file', path: path.join(tmp, 'ext', folder) };
+  installed.push({ identifier: { id: `${m.publisher}.${m.name}` }, version: m.version, location, relativeLocation: folder });
 }
+if (installed.length) fs.writeFileSync(path.join(tmp, 'ext', 'extensions.json'), JSON.stringify(installed));
 // HOME, TMPDIR and XDG folders point inside tmp so that nothing the host writes outlives the run.
 for (const d of ['home', 't']) fs.mkdirSync(path.join(tmp, d), { recursive: true });
 const env = {
   ...process.env,
+  PATH: `${path.dirname(serverNode)}${path.delimiter}${process.env.PATH}`,
   EXTENSIONS_GALLERY: '{}',
   HOME: path.join(tmp, 'home'),
   TMPDIR: path.join(tmp, 't'),
@@ -76,7 +90,7 @@ const common = [
 ];
 const server = args.raw
   ? spawn(
-      process.env.SERVER_NODE || process.execPath,
+      serverNode,
       [
         path.join(hostDir, 'node_modules/code-server/lib/vscode/out/server-main.js'),
         '--host', '127.0.0.1', '--port', String(port), '--without-connection-token', '--accept-server-license-terms',

@@ -24,7 +24,7 @@ describe('Grounded in an untrusted workspace', () => {
     assert.strictEqual(settings.indexLocation, undefined);
     // VS Code itself hides restricted workspace values from an untrusted window, so Grounded's own
     // check (tested with those values visible in the trusted suite) has nothing left to ignore here.
-    const report = await vscode.workspace.openTextDocument(vscode.Uri.parse('grounded-status:/check.md'));
+    const report = await vscode.workspace.openTextDocument(vscode.Uri.parse('grounded-status:/Grounded%20Index%20Status.md'));
     assert.match(report.getText(), /not trusted/);
     const status = await api.index.all[0].status();
     assert.strictEqual(status.identity.provider, 'lexical');

@@ -1,10 +1,11 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { GroundedApi } from '../../src/extension';
 import { readSettings } from '../../src/vscode/settings';
 import { CHURN_NOTEBOOK, policyPdf } from '../support/documentSamples';
 import { startTestServer } from '../support/openaiTestServer';
-import { EXTENSION_ID, fileUri, folder, groundedApi, paths, until, writeFile } from './hostHelpers';
+import { askInChat, EXTENSION_ID, fileUri, folder, groundedApi, paths, until, writeFile } from './hostHelpers';
 
 describe('Grounded in a real extension host', () => {
   let api: GroundedApi;
@@ -78,6 +79,9 @@ describe('Grounded in a real extension host', () => {
     assert.match(doc.getText(), /\*\*Retrieval:\*\* lexical/);
     assert.match(doc.getText(), /\*\*Size on disk:\*\* /);
     assert.match(doc.getText(), /\*\*Last update:\*\* .* \\\((just now|\d+ minutes? ago)\\\)/);
+    // The Markdown preview reads the report through the file service: it must be a file there too.
+    assert.equal((await vscode.workspace.fs.stat(doc.uri)).type, vscode.FileType.File);
+    assert.equal(Buffer.from(await vscode.workspace.fs.readFile(doc.uri)).toString('utf8'), doc.getText());
     await vscode.commands.executeCommand('grounded.clearIndex');
     assert.deepEqual(await paths(api, 'pangolin'), []);
     await vscode.commands.executeCommand('grounded.reindex');
@@ -140,7 +144,7 @@ describe('Grounded in a real extension host', () => {
   });
 
   it('@grounded /search streams snippets with references in the Chat view', async () => {
-    await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@grounded /search pangolin' });
+    await askInChat('@grounded /search pangolin');
     const t = await until('the chat response', async () => {
       const last = api.lastChatTranscript();
       return last?.command === 'search' && /pangolin/.test(last.prompt) ? last : undefined;
@@ -150,7 +154,7 @@ describe('Grounded in a real extension host', () => {
   });
 
   it('@grounded answers through the picked model with references', async () => {
-    await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@grounded where does the pangolin roll?' });
+    await askInChat('@grounded where does the pangolin roll?');
     const t = await until('the chat response', async () => {
       const last = api.lastChatTranscript();
       return last && !last.command && /where does the pangolin/.test(last.prompt) ? last : undefined;
@@ -168,7 +172,7 @@ describe('Grounded in a real extension host', () => {
       await config.update('chat.model', 'local-test', vscode.ConfigurationTarget.Workspace);
       await until('settings to apply', async () => api.index.all[0].currentSettings.chat.baseUrl === server.url);
       await api.whenIndexed();
-      await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@grounded what rolls into a ball?' });
+      await askInChat('@grounded what rolls into a ball?');
       const t = await until('the chat response', async () => {
         const last = api.lastChatTranscript();
         return last && /rolls into a ball/.test(last.prompt) ? last : undefined;
@@ -201,7 +205,7 @@ describe('Grounded in a real extension host', () => {
       await config.update('chat.baseUrl', server.url, vscode.ConfigurationTarget.Workspace);
       await until('settings to apply', async () => api.index.all[0].currentSettings.chat.baseUrl === server.url);
       await api.whenIndexed();
-      await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@grounded when are unused tickets refunded?' });
+      await askInChat('@grounded when are unused tickets refunded?');
       const t = await until('the chat response', async () => {
         const last = api.lastChatTranscript();
         return last && /unused tickets/.test(last.prompt) ? last : undefined;
@@ -216,7 +220,7 @@ describe('Grounded in a real extension host', () => {
       await config.update('chat.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
       await server.close();
     }
-    await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@grounded /search unused tickets refunded' });
+    await askInChat('@grounded /search unused tickets refunded');
     const pages = await until('the search response', async () => {
       const last = api.lastChatTranscript();
       return last?.command === 'search' && /unused tickets/.test(last.prompt) ? last : undefined;
@@ -224,7 +228,7 @@ describe('Grounded in a real extension host', () => {
     const page = pages.anchors.find((a) => a.location.uri.path.endsWith('/policies/travel-policy.pdf'));
     assert.match(page?.title ?? '', /^policies\/travel-policy\.pdf p\. 2 \(opens the file: VS Code has no built-in PDF viewer/, JSON.stringify(pages.anchors));
     assert.match(pages.markdown, /Unused tickets are refunded within 14 days/, 'the page text is shown');
-    await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@grounded /search customers grouped by signup week' });
+    await askInChat('@grounded /search customers grouped by signup week');
     const search = await until('the search response', async () => {
       const last = api.lastChatTranscript();
       return last?.command === 'search' && /signup week/.test(last.prompt) ? last : undefined;
@@ -257,7 +261,7 @@ describe('Grounded in a real extension host', () => {
         const s = await api.index.all[0].status().catch(() => undefined);
         return s?.identity.model === 'test-embed' && s.chunks > 0;
       }, 40_000);
-      await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@grounded how are invoices retried?' });
+      await askInChat('@grounded how are invoices retried?');
       const t = await until('the answer', async () => {
         const last = api.lastChatTranscript();
         return last && /invoices retried/.test(last.prompt) ? last : undefined;
@@ -269,6 +273,9 @@ describe('Grounded in a real extension host', () => {
       const found: string[] = [];
       const grep = async (uri: vscode.Uri) => {
         let entries: [string, vscode.FileType][] = [];
+        // A folder the extension never wrote (its global storage, usually) is not there to read; asking
+        // VS Code to list it would log an ENOENT stack trace.
+        if (!fs.existsSync(uri.fsPath)) return;
         try {
           entries = await vscode.workspace.fs.readDirectory(uri);
         } catch {

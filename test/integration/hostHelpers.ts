@@ -42,3 +42,12 @@ export async function paths(api: GroundedApi, text: string): Promise<string[]> {
 export async function writeFile(rel: string, text: string): Promise<void> {
   await vscode.workspace.fs.writeFile(fileUri(rel), Buffer.from(text, 'utf8'));
 }
+
+/**
+ * Sends a question in the Chat view with the stub's model picked, as a user would in the model picker.
+ * VS Code 1.100 ignores modelSelector and takes the stub's model as the default; current releases make
+ * only Copilot's models default, so without it a request finds no model.
+ */
+export async function askInChat(query: string): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.chat.open', { query, modelSelector: { vendor: 'test' } });
+}

@@ -10,7 +10,7 @@ import { fileUri, groundedApi, paths, until, writeFile } from './hostHelpers';
 /** Sends `query` to the Chat view and waits for @grounded's transcript of it. */
 async function ask(api: GroundedApi, query: string, timeoutMs = 30_000): Promise<ChatTranscript> {
   const before = api.lastChatTranscript();
-  await vscode.commands.executeCommand('workbench.action.chat.open', { query });
+  await vscode.commands.executeCommand('workbench.action.chat.open', { query, modelSelector: { vendor: 'test' } });
   const prompt = query.replace(/^@grounded\s+(\/\w+\s+)?/, '').trim();
   return until(`the answer to ${query}`, async () => {
     const t = api.lastChatTranscript();
