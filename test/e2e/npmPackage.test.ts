@@ -36,7 +36,7 @@ test('npm pack makes an installable CLI package that answers offline', () => {
   const folder = tempDir('grounded-npm-ws-');
   fs.cpSync(path.join(FIXTURES, 'workspace'), folder, { recursive: true });
   const answer = sh(path.join(prefix, 'bin/grounded'), ['ask', folder, 'How are invoices retried?'], out, home);
-  assert.match(answer, /^\[\d+\] src\/invoicer\.ts:\d+-\d+$/m, 'cites the code with its lines');
+  assert.match(answer, /^\[\d+\] src\/invoicer\.ts:\d+-\d+ /m, 'cites the code with its lines');
   assert.match(answer, /runWithRetry/, 'quotes the passage that answers');
   assert.ok(fs.existsSync(path.join(folder, '.grounded/grounded.json')), 'the index is in <folder>/.grounded');
 });
