@@ -58,6 +58,8 @@ fs.writeFileSync(
     'update.mode': 'none',
     'workbench.startupEditor': 'none',
     'git.enabled': false,
+    // The tests hold unsaved edits on purpose; a host whose default saves them would turn them into saves.
+    'files.autoSave': 'off',
     ...(args.settings ? JSON.parse(args.settings) : {}),
   }),
 );

@@ -67,11 +67,16 @@ describe('What a VS Code user sees (issue #12)', () => {
     const editor = await vscode.window.showTextDocument(doc);
     await editor.edit((e) => e.insert(new vscode.Position(2, 0), 'The tapir swims in the okavango.\n'));
     try {
+      const direct = await api.index.query('tapir okavango', { topK: 3 });
+      assert.ok(direct.length > 0 && direct.every((r) => r.path === 'docs/tapir.md' && r.unsaved), JSON.stringify(direct));
       const t = await ask(api, '@grounded /search tapir okavango');
       assert.ok(!t.markdown.includes('```'), t.markdown);
       assert.match(t.markdown, /^> .*okavango/m);
       assert.ok(t.anchors.some((a) => a.title?.startsWith('docs/tapir.md:')), 'linked to path:lines');
-      assert.match(t.markdown, /docs\/tapir\.md:\d+-\d+ \(unsaved\)/);
+      // Current VS Code saves dirty editors when a chat request is sent (seen on 1.139: dirty before,
+      // saved after), so there the quote is of the saved file; 1.100 leaves the editor unsaved.
+      if (vscode.version.startsWith('1.100.') || doc.isDirty) assert.match(t.markdown, /docs\/tapir\.md:\d+-\d+ \(unsaved\)/);
+      else assert.doesNotMatch(t.markdown, /\(unsaved\)/, 'a saved file is not marked unsaved');
     } finally {
       await vscode.commands.executeCommand('workbench.action.files.revert');
     }
