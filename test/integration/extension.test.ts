@@ -241,7 +241,10 @@ describe('Grounded in a real extension host', () => {
     assert.match(search.markdown, /Customers are grouped by signup week/);
   });
 
-  it('an API key is used for the endpoint and appears nowhere the extension writes', async () => {
+  it('an API key is used for the endpoint and appears nowhere the extension writes', async function () {
+    // Switching embeddings on rebuilds the whole workspace's index through the endpoint: on a loaded
+    // machine that alone has taken most of mocha's default minute.
+    this.timeout(150_000);
     const key = 'sk-grounded-FAKE-key-7f3a9c1e5b';
     const server = await startTestServer({ apiKey: key, dimensions: 32 });
     const config = vscode.workspace.getConfiguration('grounded');
