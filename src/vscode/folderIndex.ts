@@ -64,12 +64,19 @@ export class FolderIndex {
     return this.opening;
   }
 
+  /**
+   * The index folder to open, clear or hand to the MCP server. A shared location (`suffix` names a
+   * sibling of it) comes from the repository: it is refused, with its reason, unless it is a plain
+   * folder inside the workspace; the extension's own storage needs no check.
+   */
+  checkedIndexDir(suffix = ''): Promise<string> {
+    const location = this.settings.indexLocation;
+    if (!location) return Promise.resolve(this.indexDir + suffix);
+    return resolveIndexDir(this.folder.uri.fsPath, location + suffix, { explicit: false, refuseLinks: true });
+  }
+
   private async open(): Promise<void> {
-    // A shared location comes from the repository: refused (with its reason) unless it is a plain
-    // folder inside the workspace that is empty or already an index.
-    const indexDir = this.settings.indexLocation
-      ? await resolveIndexDir(this.folder.uri.fsPath, this.settings.indexLocation, { explicit: false, refuseLinks: true })
-      : this.indexDir;
+    const indexDir = await this.checkedIndexDir();
     const client = startEngineWorker(this.deps.workerFile, (m) => this.deps.log.info(`[${this.folder.name}] ${m}`));
     client.onProgress((p) => {
       this.progress = p.phase === 'done' ? undefined : p;
@@ -193,7 +200,7 @@ export class FolderIndex {
    */
   async clear(): Promise<void> {
     await this.stop();
-    const left = await clearIndexFolder(this.indexDir);
+    const left = await clearIndexFolder(await this.checkedIndexDir());
     this.deps.log.info(`[${this.folder.name}] Index cleared at ${this.indexDir}.`);
     if (left.length) this.deps.log.warn(`[${this.folder.name}] Left in the index folder because Grounded did not create them: ${left.join(', ')}`);
     this.version++;

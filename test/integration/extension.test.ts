@@ -109,10 +109,10 @@ describe('Grounded in a real extension host', () => {
     const hasApi = (major > 1 || minor >= 101) && 'registerMcpServerDefinitionProvider' in vscode.lm && typeof (vscode as unknown as Record<string, unknown>).McpStdioServerDefinition === 'function';
     assert.equal(api.mcpServers.registered, hasApi);
     if (!hasApi) {
-      assert.deepEqual(api.mcpServers.definitions(), [], `VS Code ${vscode.version} has no MCP server definition API`);
+      assert.deepEqual(await api.mcpServers.definitions(), [], `VS Code ${vscode.version} has no MCP server definition API`);
       return;
     }
-    const [server] = api.mcpServers.definitions();
+    const [server] = await api.mcpServers.definitions();
     assert.ok(server, 'one server for the workspace folder');
     assert.equal(server.label, 'Grounded');
     const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');

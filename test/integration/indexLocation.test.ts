@@ -55,6 +55,9 @@ describe('An index location from the workspace settings', () => {
       await refusal(api, /belongs to another tool; refused/);
       await config().update('index.location', 'linked-index', vscode.ConfigurationTarget.Workspace);
       await refusal(api, /symbolic link .*refused/);
+      // The MCP server gets `--index-dir`, which the CLI trusts: no server is offered into the link.
+      const servers = await api.mcpServers.definitions();
+      assert.ok(servers.every((s) => !s.args.some((a) => a.includes('linked-index'))), JSON.stringify(servers.map((s) => s.args)));
       await vscode.commands.executeCommand('grounded.clearIndex');
       assert.deepEqual(fs.readdirSync(outside), ['keep.txt']);
     } finally {
