@@ -285,3 +285,27 @@ test('a kill during the very first meta write (a lock and a temp file, no marker
   assert.equal(r.code, 0, r.err);
   assert.equal(indexedCount(r.out), 3);
 });
+
+test('links planted inside an index (a shards folder, one shard) never lead a write outside', () => {
+  const { root, ws } = workspace(20);
+  assert.equal(cli(['index', ws]).code, 0);
+  const indexDir = path.join(ws, '.grounded');
+  const shardsDir = fs.readdirSync(indexDir).find((n) => n.startsWith('shards-'))!;
+  // One shard replaced by a link to a folder outside: it is moved aside (the link renamed), the target untouched.
+  const victim = path.dirname(shardFiles(indexDir)[0]);
+  fs.rmSync(victim, { recursive: true });
+  fs.symlinkSync(path.join(root, 'victim'), victim);
+  fs.appendFileSync(path.join(ws, 'docs/note1.md'), '\nchanged\n');
+  for (let i = 0; i < 20; i++) fs.appendFileSync(path.join(ws, `docs/note${i}.md`), '\nagain\n');
+  const r = cli(['index', ws]);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(listTree(path.join(root, 'victim')), ['keep.txt'], 'nothing written through the shard link');
+  assert.ok(!fs.lstatSync(victim).isSymbolicLink(), 'the shard is a real folder again');
+  // The whole shards folder as a link: the index folder is no longer Grounded's, and is refused.
+  fs.renameSync(path.join(indexDir, shardsDir), path.join(root, 'moved-shards'));
+  fs.symlinkSync(path.join(root, 'outside'), path.join(indexDir, shardsDir));
+  const refused = cli(['index', ws]);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.err, /not a Grounded index folder/);
+  assert.deepEqual(listTree(path.join(root, 'outside')), ['keep.txt']);
+});

@@ -263,6 +263,9 @@ export class ShardedStore {
     if (this.dirtyPaths.size === 0 && !this.metaDirty) return;
     let firstError: unknown;
     await withWriteLock(this.lockFile, async () => {
+      // Never through a link planted in the index folder: checked once a write, under the lock.
+      await assertRealFolder(this.dir);
+      await assertRealFolder(this.shardsRoot);
       await this.followLayout();
       await removeDeadTempFiles(this.dir);
       // Shards are independent files: writing several at once overlaps their fsyncs, which otherwise
@@ -367,12 +370,10 @@ export class ShardedStore {
    * link into somewhere else), a damaged shard is moved aside, and dead writers' temporary files go.
    */
   private async prepareShardFolder(shard: number): Promise<void> {
-    await assertRealFolder(this.dir);
-    await assertRealFolder(this.shardsRoot);
     const folder = this.shardDir(shard);
-    const isLink = await fs.promises.lstat(folder).then((s) => !s.isDirectory(), () => false);
-    if (this.damaged.has(shard) || isLink) {
-      if ((await fs.promises.lstat(folder).catch(() => undefined)) !== undefined) await quarantineShard(folder);
+    const stat = await fs.promises.lstat(folder).catch(() => undefined);
+    if (this.damaged.has(shard) || (stat && !stat.isDirectory())) {
+      if (stat) await quarantineShard(folder);
       this.damaged.delete(shard);
       this.shards.delete(shard);
       this.stamps.delete(shard);
