@@ -310,11 +310,24 @@ export class Engine {
     return this.serial(async () => {
       const rel = normalizeRel(relPath);
       const reason = this.filter.checkPath(rel);
-      const exists = await fs.promises.stat(path.join(this.folder, rel)).then((s) => s.isFile(), () => false);
-      if (reason || !exists) this.forgetFile(rel);
+      const stat = await fs.promises.stat(path.join(this.folder, rel)).catch(() => undefined);
+      if (!reason && stat?.isDirectory()) await this.indexNewFiles(rel + '/');
+      else if (reason || !stat?.isFile()) this.forgetFile(rel);
       else await this.indexOne(rel);
       await this.flush();
     });
+  }
+
+  /**
+   * A folder that appeared (created, moved in, unpacked): its files may have been written before a
+   * watcher could watch it, so their own events never come. The files under it that the index does not
+   * hold as they are now are read.
+   */
+  private async indexNewFiles(prefix: string): Promise<void> {
+    const found = await discoverFiles(this.folder, this.config, this.filter);
+    const held = [...this.store.allFiles()].filter((e) => e.record.path.startsWith(prefix)).map((e) => e.record);
+    const plan = planChanges(found.files.filter((f) => f.relPath.startsWith(prefix)), held);
+    for (const f of plan.toRead) await this.indexOne(f.relPath);
   }
 
   /** Removes a file, or every file under a folder. */

@@ -97,6 +97,18 @@ test('updateFile and removeFile serve save events; an unsaved editor is searched
   assert.deepEqual(old, [], 'the saved version is not quoted while the editor differs');
 });
 
+test('a folder that appears with files already in it (their own events missed) is indexed from its one event', async () => {
+  const root = workspace();
+  const engine = await Engine.open({ folder: root, shardCount: 4 });
+  await engine.indexAll();
+  writeTree(root, { 'policies/travel/refunds.md': '# Refunds\n\nUnused okapi tickets are refunded.\n', 'policies/hr.md': '# HR\n\nOkapi leave rules.\n', 'policies/.env': 'OKAPI_SECRET=1\n' });
+  await engine.updateFile('policies');
+  const found = (await engine.query('okapi', { topK: 10 })).map((r) => r.path).sort();
+  assert.deepEqual(found, ['policies/hr.md', 'policies/travel/refunds.md'], 'every file under it, and the rules still apply');
+  await engine.updateFile('policies');
+  assert.equal((await engine.query('okapi', { topK: 10 })).length, 2, 'a second event changes nothing');
+});
+
 test('filters by kind and path, and at most perFile chunks a file', async () => {
   const root = workspace();
   const engine = await Engine.open({ folder: root, shardCount: 4 });
