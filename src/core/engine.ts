@@ -13,6 +13,7 @@ import { Embedder, EmbeddingError, probeDimensions } from './embed/embedder';
 import { EmbeddingCache } from './embed/embeddingCache';
 import { indexCounts } from './index/counts';
 import { planChanges } from './index/plan';
+import { createRunControl } from './index/runControl';
 import { excludingIndexFolder } from './discovery/indexFolderFilter';
 import { chunkTokens, LexicalIndex } from './lexical/lexicalIndex';
 import { collapseRanked } from './retrieval/collapse';
@@ -136,6 +137,7 @@ export class Engine {
   private readonly filter: PathFilter;
   private readonly log: (message: string) => void;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly control = createRunControl();
   readonly rebuildReason?: string;
   /** What the last discovery declined; status lists it beside the files declined on reading. */
   private discoverySkips: SkippedFile[] | undefined;
@@ -205,7 +207,27 @@ export class Engine {
 
   /** Brings the index in line with the folder: reads only what changed, removes what is gone. */
   indexAll(opts: IndexAllOptions = {}): Promise<IndexSummary> {
-    return this.serial(() => this.indexAllNow(opts));
+    const own = this.control.startRun();
+    const signal = opts.signal ? AbortSignal.any([opts.signal, own]) : own;
+    const gate = async () => {
+      await this.control.gate();
+      await opts.gate?.();
+    };
+    return this.serial(() => this.indexAllNow({ ...opts, signal, gate }));
+  }
+
+  /** Holds full runs before their next file until `resume`; saves still update the index. */
+  pause(): void {
+    this.control.pause();
+  }
+
+  resume(): void {
+    this.control.resume();
+  }
+
+  /** Stops the full run under way (what it indexed stays); the files not reached wait for the next run. */
+  cancelIndex(): void {
+    this.control.cancel();
   }
 
   private async indexAllNow({ signal, onProgress, gate }: IndexAllOptions): Promise<IndexSummary> {
@@ -502,6 +524,7 @@ export class Engine {
       ...(chunk.page !== undefined ? { page: chunk.page } : {}),
       ...(chunk.cell !== undefined ? { cell: chunk.cell } : {}),
       ...(why ? { why } : {}),
+      ...(live.has(chunk.path) ? { unsaved: true } : {}),
     })));
   }
 
@@ -577,6 +600,8 @@ export class Engine {
 
   /** Waits for queued writes and lets go of the embedding cache's file. */
   async close(): Promise<void> {
+    this.control.cancel();
+    this.control.resume();
     await this.queue;
     this.embeddingCache?.close();
   }

@@ -12,8 +12,6 @@ const port = parentPort;
 if (!port) throw new Error('indexWorker must run in a worker thread');
 
 let engine: Engine | undefined;
-let indexing: AbortController | undefined;
-let paused: { promise: Promise<void>; resume: () => void } | undefined;
 
 const post = (m: WorkerMessage) => port.postMessage(m);
 const log = (message: string) => post({ kind: 'log', message });
@@ -27,33 +25,16 @@ async function handle(req: EngineRequest): Promise<unknown> {
   }
   if (!engine) throw new Error('The index is not open.');
   switch (req.op) {
-    case 'indexAll': {
-      indexing?.abort();
-      const controller = (indexing = new AbortController());
-      try {
-        return await engine.indexAll({
-          signal: controller.signal,
-          onProgress: (progress) => post({ kind: 'progress', progress }),
-          gate: () => paused?.promise ?? Promise.resolve(),
-        });
-      } finally {
-        if (indexing === controller) indexing = undefined;
-      }
-    }
+    case 'indexAll':
+      return engine.indexAll({ onProgress: (progress) => post({ kind: 'progress', progress }) });
     case 'cancelIndex':
-      indexing?.abort();
-      paused?.resume();
+      engine.cancelIndex();
       return null;
     case 'pause':
-      if (!paused) {
-        let resume!: () => void;
-        const promise = new Promise<void>((r) => (resume = r));
-        paused = { promise, resume };
-      }
+      engine.pause();
       return null;
     case 'resume':
-      paused?.resume();
-      paused = undefined;
+      engine.resume();
       return null;
     case 'updateFile':
       await engine.updateFile(req.path);
@@ -66,8 +47,6 @@ async function handle(req: EngineRequest): Promise<unknown> {
     case 'status':
       return engine.status();
     case 'close':
-      indexing?.abort();
-      paused?.resume();
       await engine.close();
       return null;
   }
