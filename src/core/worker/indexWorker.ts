@@ -45,7 +45,7 @@ async function handle(req: EngineRequest): Promise<unknown> {
     case 'query':
       return engine.query(req.text, req.options);
     case 'status':
-      return engine.status();
+      return engine.status({ diskBytes: true });
     case 'close':
       await engine.close();
       return null;
