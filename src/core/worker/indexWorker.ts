@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { parentPort } from 'worker_threads';
 import { Engine } from '../engine';
-import { embedderForIndex } from '../embed/openaiEmbedder';
+import { embedderForIndex } from '../embed/embedderRegistry';
 import { EngineRequest, WorkerMessage } from './protocol';
 
 /**
@@ -20,7 +20,7 @@ async function handle(req: EngineRequest): Promise<unknown> {
   if (req.op === 'open') {
     const { embedding, ...options } = req.options;
     const indexDir = options.indexDir ?? path.join(options.folder, '.grounded');
-    engine = await Engine.open({ ...options, log, embedder: embedding ? await embedderForIndex(embedding, indexDir) : undefined });
+    engine = await Engine.open({ ...options, log, embedder: embedding ? await embedderForIndex({ provider: 'openai', ...embedding }, indexDir) : undefined });
     return { rebuildReason: engine.rebuildReason, chunks: engine.chunkCount };
   }
   if (!engine) throw new Error('The index is not open.');
