@@ -15,6 +15,7 @@ import {
   removeShardsFolder,
   SHARD_DIR_NAME,
 } from './indexFolder';
+import { errorText } from '../errorText';
 import { IndexStore } from './indexStore';
 import { FileEntry, FileRecord, StoredChunk } from './records';
 import { FORMAT, MAX_SHARD_COUNT, MetaRead, newMeta, readMeta, SHARDS_DIR_NAME, shardsDirFor, StoreMeta, writeMeta } from './storeMeta';
@@ -714,8 +715,4 @@ async function stampOf(file: string): Promise<string> {
   } catch {
     return 'missing';
   }
-}
-
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
