@@ -32,7 +32,7 @@ export function createCodeChunkPool(workerFile: string, size: number, fallback: 
       unrefWhenIdle: true,
       onStopped: (err, pending) => {
         if (workers[slot] === entry) workers[slot] = undefined;
-        if (pending > 0) log?.(`${err.message} Its files are chunked on the indexing thread.`);
+        if (pending > 0) log?.(`${err.message.replace(/\.$/, '')}; its files are chunked on the indexing thread.`);
       },
     });
     if (log) entry.on('log', log);
