@@ -101,8 +101,8 @@ async function coldIndex(files: number) {
   const client = startEngineWorker(path.resolve(__dirname, '../../dist/indexWorker.js'), () => undefined);
   hostLoop.enable();
   t = now();
-  await client.call({ op: 'open', options: { folder: root, indexDir: path.join(work, `cold-${files}-worker-idx`) } });
-  const viaWorker = await client.call({ op: 'indexAll' });
+  await client.api.open({ folder: root, indexDir: path.join(work, `cold-${files}-worker-idx`) });
+  const viaWorker = await client.api.indexAll();
   const workerIndexMs = ms(now() - t);
   hostLoop.disable();
   await client.terminate();
