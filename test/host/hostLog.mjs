@@ -1,0 +1,55 @@
+// The run's log. VS Code forwards its whole workbench log (and the extension host's console) through
+// codeAutomationLog, and the server and the browser print their own; a person reading a green run needs
+// none of it. Every line goes to a file in the run's temp folder; the terminal gets the mocha report,
+// the lines that name a real problem (below), and, when the run fails, the log's tail and its path.
+import fs from 'node:fs';
+
+// Must match MOCHA_MARK in test/integration/runMocha.ts: the reporter's lines carry it, nothing else does.
+export const MOCHA_MARK = '[grounded:mocha] ';
+const REPORT_TAG = '[mocha] ';
+
+// Shown even in a green run: an extension host that died, a listener leak, and an error or warning of
+// the workbench log or an uncaught error of the page that names our extension (its id, or its files: the
+// packaged extension lives under a grounded-it-* folder). The browser console is not among them: it
+// repeats the workbench log and adds the error notifications, which the tests provoke on purpose.
+const ALWAYS = [/extension host.*terminated unexpectedly/i, /MaxListenersExceededWarning/];
+const OURS = /grounded/i;
+
+/** Where one line goes: 'report' (the mocha report, to stdout), 'show' (to stderr too) or 'log' (the file only). */
+export function classify(source, level, text) {
+  if (text.startsWith(MOCHA_MARK)) return 'report';
+  if (ALWAYS.some((re) => re.test(text))) return 'show';
+  const problem = (source === 'workbench' && (level === 'error' || level === 'warn')) || source === 'page';
+  return problem && OURS.test(text) ? 'show' : 'log';
+}
+
+/** Opens the log at `file`; with `verbose`, every line is also echoed to stderr, as it comes. */
+export function openHostLog(file, { verbose = false } = {}) {
+  // Written synchronously: the runner ends with process.exit, which would drop a stream's buffer.
+  const fd = fs.openSync(file, 'w');
+  const partial = new Map();
+  // Each line of a multi-line text (a stack) carries its tag in the file, so the report's lines can be
+  // left out of the tail printed on failure: they are on the terminal already.
+  const line = (source, level, text) => {
+    const where = classify(source, level, text);
+    const tag = where === 'report' ? REPORT_TAG : `[${source} ${level}] `;
+    const body = where === 'report' ? text.slice(MOCHA_MARK.length) : text;
+    fs.writeSync(fd, body.split('\n').map((l) => tag + l + '\n').join(''));
+    if (where === 'report') process.stdout.write(`${body}\n`);
+    else if (where === 'show' || verbose) process.stderr.write(`${tag}${body}\n`);
+  };
+  // Process output comes in chunks that split lines anywhere: a line is routed once it is complete.
+  const chunk = (source, level, data) => {
+    const key = `${source}\0${level}`;
+    const lines = ((partial.get(key) ?? '') + data).split('\n');
+    partial.set(key, lines.pop());
+    for (const l of lines) line(source, level, l);
+  };
+  const tail = (n) => {
+    for (const [key, rest] of partial) if (rest) line(...key.split('\0'), rest);
+    partial.clear();
+    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    return lines.filter((l) => !l.startsWith(REPORT_TAG)).slice(-n).join('\n');
+  };
+  return { file, line, chunk, tail, close: () => fs.closeSync(fd) };
+}
