@@ -7,11 +7,14 @@ import fs from 'node:fs';
 // Must match MOCHA_MARK in test/integration/runMocha.ts: the reporter's lines carry it, nothing else does.
 export const MOCHA_MARK = '[grounded:mocha] ';
 const REPORT_TAG = '[mocha] ';
+const TAIL_WIDTH = 400;
 
-// Shown even in a green run: an extension host that died, a listener leak, and an error or warning of
-// the workbench log or an uncaught error of the page that names our extension (its id, or its files: the
-// packaged extension lives under a grounded-it-* folder). The browser console is not among them: it
-// repeats the workbench log and adds the error notifications, which the tests provoke on purpose.
+// Shown even in a green run: an extension host that died, a listener leak, and, when they name our
+// extension (its id, or its files: the packaged extension lives under a grounded-it-* folder), an error
+// or warning of the workbench log, an error of the extension host's log (where an extension's uncaught
+// errors go: the workbench gets only "An unknown error occurred") and an uncaught error of the page.
+// The browser console is not among them: it repeats the workbench log and adds the error notifications,
+// which the tests provoke on purpose.
 const ALWAYS = [/extension host.*terminated unexpectedly/i, /MaxListenersExceededWarning/];
 const OURS = /grounded/i;
 
@@ -19,7 +22,8 @@ const OURS = /grounded/i;
 export function classify(source, level, text) {
   if (text.startsWith(MOCHA_MARK)) return 'report';
   if (ALWAYS.some((re) => re.test(text))) return 'show';
-  const problem = (source === 'workbench' && (level === 'error' || level === 'warn')) || source === 'page';
+  const problem =
+    (source === 'workbench' && (level === 'error' || level === 'warn')) || (source === 'exthost' && level === 'error') || source === 'page';
   return problem && OURS.test(text) ? 'show' : 'log';
 }
 
@@ -49,7 +53,22 @@ export function openHostLog(file, { verbose = false } = {}) {
     for (const [key, rest] of partial) if (rest) line(...key.split('\0'), rest);
     partial.clear();
     const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
-    return lines.filter((l) => !l.startsWith(REPORT_TAG)).slice(-n).join('\n');
+    // A workbench line can run to kilobytes (one chat event's every field): the file keeps it whole.
+    const cut = (l) => (l.length > TAIL_WIDTH ? `${l.slice(0, TAIL_WIDTH)}…` : l);
+    return lines.filter((l) => !l.startsWith(REPORT_TAG)).slice(-n).map(cut).join('\n');
   };
   return { file, line, chunk, tail, close: () => fs.closeSync(fd) };
+}
+
+const ENTRY = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[(\w+)\] /;
+
+/** The entries of a VS Code log file (`<date> <time> [level] text`, a stack's lines following its entry). */
+export function vscodeLogEntries(text) {
+  const entries = [];
+  for (const l of text.split('\n')) {
+    const m = ENTRY.exec(l);
+    if (m) entries.push({ level: m[1] === 'warning' ? 'warn' : m[1], text: l.slice(m[0].length) });
+    else if (entries.length && l) entries[entries.length - 1].text += `\n${l}`;
+  }
+  return entries;
 }

@@ -25,7 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { format } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { openHostLog } from './hostLog.mjs';
+import { openHostLog, vscodeLogEntries } from './hostLog.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = {};
@@ -136,6 +136,11 @@ async function finish(code) {
   try {
     process.kill(-server.pid, 'SIGTERM');
   } catch {}
+  try {
+    readExtensionHostLogs();
+  } catch (e) {
+    console.error(`[host] ${label}: the extension host's logs could not be read: ${e.message}`);
+  }
   if (code !== 0) {
     console.error(`[host] ${label}: the last lines of the host's log:\n${log.tail(80)}`);
     console.error(`[host] ${label}: the whole log is ${log.file} (the run's folder ${tmp} is kept)`);
@@ -192,6 +197,19 @@ const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
 const payload = JSON.stringify([['extensionDevelopmentPath', remote(ext)], ['extensionTestsPath', remote(tests)], ['skipWelcome', 'true']]);
 await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
 log.line('host', 'info', `workbench loaded after ${elapsed()}`);
+
+// The extension host logs to files of its own (where an extension's uncaught errors go), not to the
+// workbench: their errors join the run's log once the run is over (their many warnings, about built-in
+// extensions, would push the workbench's last lines out of the tail; they stay in the kept folder).
+function readExtensionHostLogs() {
+  for (const dir of [path.join(tmp, 'ud', 'logs'), path.join(tmp, 'sd')].filter((d) => fs.existsSync(d))) {
+    for (const f of fs.readdirSync(dir, { recursive: true }).filter((n) => /exthost\.log$/i.test(n))) {
+      for (const e of vscodeLogEntries(fs.readFileSync(path.join(dir, f), 'utf8'))) {
+        if (e.level === 'error') log.line('exthost', e.level, e.text);
+      }
+    }
+  }
+}
 
 function freePort() {
   return new Promise((resolve, reject) => {
