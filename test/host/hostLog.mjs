@@ -13,14 +13,15 @@ const TAIL_WIDTH = 400;
 // extension (its id, or its files: the packaged extension lives under a grounded-it-* folder), an error
 // or warning of the workbench log, an error of the extension host's log (where an extension's uncaught
 // errors go: the workbench gets only "An unknown error occurred") and an uncaught error of the page.
-// The browser console is not among them: it repeats the workbench log and adds the error notifications,
-// which the tests provoke on purpose.
+// The browser console is never shown: it repeats the workbench log (a leak warning would show twice) and
+// adds the error notifications, which the tests provoke on purpose.
 const ALWAYS = [/extension host.*terminated unexpectedly/i, /MaxListenersExceededWarning/];
 const OURS = /grounded/i;
 
 /** Where one line goes: 'report' (the mocha report, to stdout), 'show' (to stderr too) or 'log' (the file only). */
 export function classify(source, level, text) {
   if (text.startsWith(MOCHA_MARK)) return 'report';
+  if (source === 'browser') return 'log';
   if (ALWAYS.some((re) => re.test(text))) return 'show';
   const problem =
     (source === 'workbench' && (level === 'error' || level === 'warn')) || (source === 'exthost' && level === 'error') || source === 'page';

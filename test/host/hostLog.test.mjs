@@ -36,6 +36,7 @@ test('errors of our extension, a dead extension host and a listener leak are sho
   const leak = '(node:123) MaxListenersExceededWarning: Possible EventTarget memory leak detected. 11 abort listeners added to [AbortSignal]';
   assert.equal(classify('server', 'stderr', leak), 'show');
   assert.equal(classify('workbench', 'error', leak), 'show');
+  assert.equal(classify('browser', 'error', `%c  ERR color: #f33 ${leak}`), 'log', 'the browser console repeats the workbench log');
 });
 
 test('a run writes every line to the log, prints the report to stdout and a problem to stderr, and keeps split lines whole', () => {
