@@ -233,7 +233,9 @@ describe('What a VS Code user sees (issue #12)', () => {
       assert.ok(text.includes('Ask @grounded about `resolve_redirects`'), text);
       assert.ok(!text.includes('resolve\\_redirects`'), 'no visible backslash');
     } finally {
-      for (const [k] of settings) await config.update(k, undefined, vscode.ConfigurationTarget.Workspace);
+      // Providers off first: a base URL cleared before them leaves openai on with the default (internet) host,
+      // and a rebuild against it retries for most of a minute before the next test can start.
+      for (const [k] of [...settings].reverse()) await config.update(k, undefined, vscode.ConfigurationTarget.Workspace);
       await server.close();
       await api.whenIndexed();
     }
