@@ -4,11 +4,10 @@ import { QueryOptions, SearchResult } from '../core/retrieval/types';
 import { FolderIndex, FolderIndexDeps } from './folderIndex';
 import { readSettings } from './settings';
 
+/** The core's result, with where it is in VS Code's terms: its file's URI and its workspace folder's name. */
 export type WorkspaceResult = SearchResult & {
   uri: vscode.Uri;
   folder: string;
-  /** Quoted from an editor's unsaved text, not from the file on disk. */
-  unsaved: boolean;
 };
 
 /**
@@ -64,8 +63,7 @@ export class WorkspaceIndex implements vscode.Disposable {
           .filter((f) => f.path !== undefined);
         try {
           const results = await index.query(text, { ...options, liveFiles });
-          const live = new Set(liveFiles.map((f) => f.path));
-          return results.map((r) => ({ ...r, folder: index.folder.name, unsaved: live.has(r.path) }));
+          return results.map((r) => ({ ...r, folder: index.folder.name }));
         } catch (err) {
           index.lastError = err instanceof Error ? err.message : String(err);
           return [];
