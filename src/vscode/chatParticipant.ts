@@ -92,11 +92,11 @@ async function handle(deps: ChatDeps, request: vscode.ChatRequest, chatContext: 
   const kinds: ChunkKind[] | undefined = request.command === 'docs' ? ['doc'] : request.command === 'code' ? ['code'] : undefined;
   stream.progress(`Searching ${await deps.index.fileCount()} files…`);
   const generator = request.command === 'search' ? undefined : ((await deps.endpointGenerator()) ?? (request.model ? languageModelGenerator(request.model) : undefined));
+  const search = (text: string, opts: Parameters<WorkspaceIndex['query']>[1]) => deps.index.query(text, opts, token);
+  const history = generator ? historyOf(chatContext) : [];
+  // With a model, the snippets fill its budget (the whole workspace when it fits), and, when they are searched for, the model first adds search terms.
   const outcome = await withSignal(token, (signal) =>
-    answerQuestion(
-      { question, search: (text, opts) => deps.index.query(text, opts, token), generator, topK: deps.topK(), fillBudget: true, kinds, textChars: () => deps.index.textChars(), history: generator ? historyOf(chatContext) : [], signal },
-      linkedAnswer(stream),
-    ),
+    answerQuestion({ question, search, generator, topK: deps.topK(), fillBudget: true, kinds, textChars: () => deps.index.textChars(), rewrite: true, history, signal }, linkedAnswer(stream)),
   );
   await render(deps, stream, outcome, { kinds, building: !!coverage.building });
   return { metadata };
