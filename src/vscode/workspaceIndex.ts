@@ -83,7 +83,7 @@ export class WorkspaceIndex implements vscode.Disposable {
     let chunks = 0;
     let building: { done: number; total: number } | undefined;
     for (const f of this.all) {
-      chunks += await f.status().then((s) => s.chunks, () => 0);
+      chunks += await f.size().then((s) => s.chunks, () => 0);
       if (!f.indexing || f.lastSummary) continue;
       building ??= { done: 0, total: 0 };
       building.done += f.progress?.done ?? 0;
@@ -95,13 +95,13 @@ export class WorkspaceIndex implements vscode.Disposable {
   /** Characters of chunk text across every folder's index. */
   async textChars(): Promise<number> {
     let n = 0;
-    for (const f of this.all) n += await f.status().then((s) => s.textChars, () => Number.POSITIVE_INFINITY);
+    for (const f of this.all) n += await f.size().then((s) => s.textChars, () => Number.POSITIVE_INFINITY);
     return n;
   }
 
   async fileCount(): Promise<number> {
     let n = 0;
-    for (const f of this.all) n += f.lastSummary?.files ?? (await f.status().then((s) => s.files, () => 0));
+    for (const f of this.all) n += f.lastSummary?.files ?? (await f.size().then((s) => s.files, () => 0));
     return n;
   }
 

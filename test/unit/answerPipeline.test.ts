@@ -122,7 +122,7 @@ test('a failing endpoint gives a failure with the best snippets to show instead;
 });
 
 test('a workspace whose whole text fits is sent whole, matches first; one that does not is searched', async () => {
-  const textChars = async () => (await engine.status()).textChars;
+  const textChars = async () => engine.size().textChars;
   const whole = await ask({ question: 'invoice retried', generator: generator({ maxPromptTokens: 100_000 }), textChars, fillBudget: true });
   assert.equal(whole.kind, 'answered');
   assert.equal(searches[0].includeAll, true);
