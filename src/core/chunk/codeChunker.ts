@@ -1,4 +1,5 @@
 import type { Node, Parser, Tree } from 'web-tree-sitter';
+import { errorText } from '../errorText';
 import { Chunk, ChunkOptions } from '../types';
 import { createGrammarLoader, defaultWasmLocation, GrammarLoader, WasmLocation } from './grammars';
 import { LanguageInfo } from './languages';
@@ -92,7 +93,7 @@ export function createCodeChunker(loc?: WasmLocation, log?: (message: string) =>
         if (chunks) return chunks;
       }
     } catch (err) {
-      log?.(`Syntax chunking failed for ${relPath} (${message(err)}); it is chunked by lines.`);
+      log?.(`Syntax chunking failed for ${relPath} (${errorText(err)}); it is chunked by lines.`);
     }
     return chunkLineWindows(relPath, text, lang.id, 'code', opts);
   };
@@ -113,10 +114,6 @@ function syntaxChunks(parser: Parser, table: SyntaxTable, relPath: string, text:
   }
 }
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /** Parses under a time budget; undefined when the parse fails or runs out of time. */
 function parseWithin(parser: Parser, text: string, timeoutMs: number, relPath: string, log?: (message: string) => void): Tree | undefined {
   const deadline = Date.now() + timeoutMs;
@@ -125,7 +122,7 @@ function parseWithin(parser: Parser, text: string, timeoutMs: number, relPath: s
     tree = parser.parse(text, null, { progressCallback: () => Date.now() > deadline });
     if (!tree) log?.(`Parsing ${relPath} took over ${timeoutMs} ms; it is chunked by lines.`);
   } catch (err) {
-    log?.(`Could not parse ${relPath} (${message(err)}); it is chunked by lines.`);
+    log?.(`Could not parse ${relPath} (${errorText(err)}); it is chunked by lines.`);
   }
   // A cancelled parse is otherwise resumed by the next call, on the next file's text.
   if (!tree) parser.reset();
@@ -395,20 +392,24 @@ function unitsOf(nodes: Node[], src: Source, container: readonly string[], depth
     if (attached.length === 0) flushPending();
     pending = [];
     closeLoose();
-    const def = item.def;
-    const unit: Unit = {
-      start: attached.length ? attached[0].start : item.start,
-      end: item.end,
-      container,
-      names: [`${labelOf(def, inClass)} ${nameOf(def)}`],
-      role: 'definition',
-      mergeable: true,
-    };
-    units.push(...(item.container ? splitIfLarge(unit, def, src, depth) : [unit]));
+    units.push(...definitionUnits(item, item.def, attached[0]?.start ?? item.start, { src, container, depth, inClass }));
   }
   flushPending();
   closeLoose();
   return dropOverlaps(units);
+}
+
+/** A definition's unit, from its first attached comment on; a large container split into its members. */
+function definitionUnits(item: Item, def: Node, start: number, at: { src: Source; container: readonly string[]; depth: number; inClass: boolean }): Unit[] {
+  const unit: Unit = {
+    start,
+    end: item.end,
+    container: at.container,
+    names: [`${labelOf(def, at.inClass)} ${nameOf(def)}`],
+    role: 'definition',
+    mergeable: true,
+  };
+  return item.container ? splitIfLarge(unit, def, at.src, at.depth) : [unit];
 }
 
 /**

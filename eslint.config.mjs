@@ -1,0 +1,30 @@
+// Lint: layering (src/core and src/cli never import vscode), function size, and typescript-eslint's
+// recommended rules.
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+export default defineConfig(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test/fixtures/**'] },
+  {
+    files: ['src/**/*.ts'],
+    extends: [tseslint.configs.recommended],
+    rules: {
+      'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }],
+      // A callback that may run before a variable is assigned needs `let`: as a `const` it would throw.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+    },
+  },
+  // lead: remove when split. Files being rewritten on other branches whose functions are still over 60 lines.
+  {
+    files: ['src/core/engine.ts'],
+    rules: { 'max-lines-per-function': 'off' },
+  },
+  {
+    files: ['src/core/**/*.ts', 'src/cli/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/core and src/cli run in plain Node: only src/vscode and src/extension.ts may import vscode.' }],
+      }],
+    },
+  },
+);
