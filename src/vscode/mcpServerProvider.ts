@@ -4,7 +4,7 @@ import { FolderIndex } from './folderIndex';
 import { McpApi, mcpApi, McpStdioServerDefinition } from './mcpApi';
 import { WorkspaceIndex } from './workspaceIndex';
 
-export const MCP_PROVIDER_ID = 'grounded';
+const MCP_PROVIDER_ID = 'grounded';
 
 export interface McpServerRegistration {
   /** False on a VS Code without the MCP server definition API (before 1.101). */

@@ -1,12 +1,10 @@
 import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { errorText } from '../errorText';
+import type { CodeChunkFn } from './chunkFile';
 import { Chunk, ChunkOptions } from '../types';
 import { createGrammarLoader, defaultWasmLocation, GrammarLoader, WasmLocation } from './grammars';
-import { LanguageInfo } from './languages';
 import { chunkLineWindows, lineWindows, maxCharsFor, splitLines } from './lineWindowChunker';
 import { BODY_TYPES, kindLabel, SYNTAX, SyntaxTable } from './syntaxTables';
-
-export type CodeChunker = (relPath: string, text: string, lang: LanguageInfo, opts: ChunkOptions) => Promise<Chunk[]>;
 
 export interface CodeChunkerTuning {
   /** A parse that takes longer is abandoned for line windows (error recovery on garbage can take many seconds). */
@@ -80,7 +78,7 @@ interface Source {
  * non-blank line is in some chunk. A grammar that does not load, a parse that fails or is mostly
  * errors, and any other trouble fall back to line windows: it never throws.
  */
-export function createCodeChunker(loc?: WasmLocation, log?: (message: string) => void, tuning: CodeChunkerTuning = {}): CodeChunker {
+export function createCodeChunker(loc?: WasmLocation, log?: (message: string) => void, tuning: CodeChunkerTuning = {}): CodeChunkFn {
   let load: GrammarLoader | undefined;
   const timeoutMs = tuning.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
   return async (relPath, text, lang, opts) => {

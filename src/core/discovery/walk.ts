@@ -21,11 +21,6 @@ export interface Discovery {
   skipped: SkippedFile[];
 }
 
-/** Relative path with `/`, whatever the platform. */
-export function toRelPath(root: string, absPath: string): string {
-  return path.relative(root, absPath).split(path.sep).join('/');
-}
-
 /**
  * Every indexable file under `root`. Symbolic links are followed only while they stay inside the root,
  * and a directory reached twice (a link loop) is walked once. Skipped files are reported with a reason;
