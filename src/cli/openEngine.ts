@@ -1,7 +1,7 @@
 import { Engine } from '../core/engine';
 import { visibleText } from '../core/format/visibleText';
 import { DEFAULT_INDEX_DIR_NAME, resolveIndexDir } from '../core/store/indexLocation';
-import { readSharedIndexSettings } from '../core/workspaceSettings';
+import { readSharedIndexSettings } from '../vscode/sharedSettingsFile';
 import { ParsedArgs, stringOption, UsageError } from './args';
 import { embedderFromEnvironment, readEnvironment } from './environment';
 import { prepareIndexFolder, writeIndexGitignore } from './indexFolder';
