@@ -3,6 +3,8 @@
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
+const NO_VSCODE = 'This runs in plain Node (the engine, the CLI): only src/extension.ts and the adapters in src/vscode may import vscode.';
+
 export default defineConfig(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test/fixtures/**'] },
   {
@@ -23,8 +25,10 @@ export default defineConfig(
     files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'src/vscode/sharedSettingsFile.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'This runs in plain Node (the engine, the CLI): only src/extension.ts and the adapters in src/vscode may import vscode.' }],
+        paths: [{ name: 'vscode', message: NO_VSCODE }],
       }],
+      // no-restricted-imports sees static imports only; require() is refused by no-require-imports.
+      'no-restricted-syntax': ['error', { selector: "ImportExpression[source.value='vscode']", message: NO_VSCODE }],
     },
   },
 );

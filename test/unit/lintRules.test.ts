@@ -18,6 +18,8 @@ test('src/core and src/cli may not import vscode; src/vscode may', async () => {
   assert.deepEqual(await ruleIds('src/core/planted.ts', IMPORTS_VSCODE), ['@typescript-eslint/no-restricted-imports']);
   assert.deepEqual(await ruleIds('src/cli/planted.ts', IMPORTS_VSCODE), ['@typescript-eslint/no-restricted-imports']);
   assert.deepEqual(await ruleIds('src/core/planted.ts', "import type { Uri } from 'vscode';\nexport type U = Uri;\n"), ['@typescript-eslint/no-restricted-imports']);
+  assert.deepEqual(await ruleIds('src/core/planted.ts', "export const load = () => import('vscode');\n"), ['no-restricted-syntax']);
+  assert.deepEqual(await ruleIds('src/core/planted.ts', "export const load = () => require('vscode');\n"), ['@typescript-eslint/no-require-imports']);
   assert.deepEqual(await ruleIds('src/vscode/planted.ts', IMPORTS_VSCODE), []);
 });
 
