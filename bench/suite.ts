@@ -79,7 +79,7 @@ async function coldIndex(files: number) {
   clearInterval(ticker);
   const indexMs = ms(now() - t);
   loop.disable();
-  const status = await engine.status();
+  const status = await engine.status({ diskBytes: true });
   const r = {
     files,
     chunks: summary.chunks,
@@ -101,8 +101,8 @@ async function coldIndex(files: number) {
   const client = startEngineWorker(path.resolve(__dirname, '../../dist/indexWorker.js'), () => undefined);
   hostLoop.enable();
   t = now();
-  await client.call({ op: 'open', options: { folder: root, indexDir: path.join(work, `cold-${files}-worker-idx`) } });
-  const viaWorker = await client.call({ op: 'indexAll' });
+  await client.api.open({ folder: root, indexDir: path.join(work, `cold-${files}-worker-idx`) });
+  const viaWorker = await client.api.indexAll();
   const workerIndexMs = ms(now() - t);
   hostLoop.disable();
   await client.terminate();
@@ -153,7 +153,7 @@ async function updateAndQuery(targetChunks: number) {
     await engine.query(q, { topK: 10 });
     queries.push(ms(now() - t));
   }
-  const status = await engine.status();
+  const status = await engine.status({ diskBytes: true });
   const r = {
     chunks: built.chunks,
     files,
@@ -202,7 +202,7 @@ async function hybrid(root: string, targetChunks: number, probeMemory: boolean) 
   // Checked within the saved file: across the whole index, reciprocal-rank fusion can place chunks
   // ranked fairly by both lists above the one lexical match of a made-up word.
   const updates = await timeSaves(engine, root, 15, 'quokka', async (rel, marker) => !!(await engine.query(marker, { topK: 1, pathGlobs: [rel] }))[0]?.text.includes(marker));
-  const status = await engine.status();
+  const status = await engine.status({ diskBytes: true });
   const r: Record<string, unknown> = {
     chunks: built.chunks,
     dims: DIMS,

@@ -59,7 +59,7 @@ async function measure(chunks: number, runs: number) {
     times.push(ms);
   }
   times.sort((a, b) => a - b);
-  const status = await engine.status();
+  const status = await engine.status({ diskBytes: true });
   fs.rmSync(root, { recursive: true, force: true });
   return { chunks: summary.chunks, files, buildMs, p50: percentile(times, 50), p95: percentile(times, 95), diskBytes: status.diskBytes };
 }

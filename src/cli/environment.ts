@@ -1,5 +1,5 @@
 import { Embedder } from '../core/embed/embedder';
-import { embedderForIndex } from '../core/embed/openaiEmbedder';
+import { embedderForIndex } from '../core/embed/embedderRegistry';
 import { baseUrlProblem } from '../core/endpointUrl';
 import { Generator } from '../core/generate/generator';
 import { createOpenAIGenerator } from '../core/generate/openaiGenerator';
@@ -38,7 +38,7 @@ export function generatorFromEnvironment(env: CliEnvironment): Generator | undef
 /** Dense embeddings only when GROUNDED_EMBED_MODEL is set; the vector length is learned from the endpoint. */
 export async function embedderFromEnvironment(env: CliEnvironment, indexDir: string): Promise<Embedder | undefined> {
   if (!env.embedModel) return undefined;
-  return embedderForIndex({ baseURL: env.baseURL, apiKey: env.apiKey, model: env.embedModel }, indexDir);
+  return embedderForIndex({ provider: 'openai', baseURL: env.baseURL, apiKey: env.apiKey, model: env.embedModel }, indexDir);
 }
 
 export const CONFIGURE_MODEL_HINT =

@@ -212,7 +212,7 @@ async function warnRepairing(engine: Engine): Promise<void> {
 async function runStatus(args: ParsedArgs): Promise<number> {
   // Status reads; it never creates, repairs or deletes anything.
   const engine = await openEngine(args, ['<folder>'], true);
-  const s = await engine.status();
+  const s = await engine.status({ diskBytes: true });
   if (args.options.has('json')) {
     process.stdout.write(JSON.stringify(s, null, 2) + '\n');
     return 0;

@@ -2,7 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { version } from '../../package.json';
 import { errorText } from '../core/errorText';
-import { FreshIndex } from '../core/index/freshIndex';
+import { FreshIndex } from '../core/tools/freshIndex';
 import { ParsedArgs, UsageError } from './args';
 import { registerGroundedTools } from './mcpTools';
 import { openEngine } from './openEngine';

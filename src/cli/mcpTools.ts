@@ -1,6 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import * as z from 'zod/v4';
-import { FreshIndex } from '../core/index/freshIndex';
+import { FreshIndex } from '../core/tools/freshIndex';
 import { definitionsToolText, searchToolText } from '../core/prompt/toolResult';
 import { findDefinitions } from '../core/retrieval/definitions';
 import { indexStatusReport } from '../core/tools/indexStatusReport';

@@ -1,4 +1,4 @@
-/** What a cancelled operation throws: an Error named `AbortError`, as `fetch` and Node's timers do. */
+/** The error a cancelled operation rejects with: its name is what callers test, as with fetch's. */
 export function abortError(): Error {
   const err = new Error('Cancelled.');
   err.name = 'AbortError';

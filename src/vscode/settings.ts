@@ -1,3 +1,4 @@
+import { EMBEDDING_PROVIDERS } from '../core/embed/embedderRegistry';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { GroundedConfig } from '../core/config';
@@ -9,7 +10,7 @@ export interface ExtensionSettings {
   indexOnSave: boolean;
   /** Absolute index folder inside the workspace folder, or undefined for the extension's storage. */
   indexLocation?: string;
-  embeddings: { provider: 'none' | 'openai'; model: string; baseUrl?: string; dimensions?: number };
+  embeddings: { provider: string; model: string; baseUrl?: string; dimensions?: number };
   chat: { provider: 'vscode' | 'openai'; model: string; baseUrl?: string };
   topK: number;
   hoverMode: HoverMode;
@@ -55,7 +56,7 @@ export function readSettings(folder: vscode.WorkspaceFolder, trusted = vscode.wo
     indexOnSave: get<boolean>('index.onSave', true),
     indexLocation: location ? insideFolder(folder.uri.fsPath, location) : undefined,
     embeddings: {
-      provider: get<string>('embeddings.provider', 'none') === 'openai' ? 'openai' : 'none',
+      provider: embeddingProvider(get<string>('embeddings.provider', 'none')),
       model: get<string>('embeddings.model', 'text-embedding-3-small'),
       baseUrl: get<string>('embeddings.baseUrl', '').trim() || undefined,
       dimensions: get<number>('embeddings.dimensions', 0) || undefined,
@@ -105,4 +106,9 @@ export function chatSettingsCommand(folder: vscode.WorkspaceFolder | undefined, 
         ? 'workbench.action.openWorkspaceSettings'
         : 'workbench.action.openGlobalSettings';
   return { command, arguments: [{ query: 'grounded.chat' }], title: 'Configure a model' };
+}
+
+/** A provider the registry knows, or `none` (lexical only) for anything else. */
+function embeddingProvider(name: string): string {
+  return EMBEDDING_PROVIDERS.includes(name) ? name : 'none';
 }

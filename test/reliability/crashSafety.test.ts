@@ -3,7 +3,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { test } from 'node:test';
-import { embedderForIndex } from '../../src/core/embed/openaiEmbedder';
+import { embedderForIndex } from '../../src/core/embed/embedderRegistry';
 import { startTestServer, trigramVector } from '../support/openaiTestServer';
 import { REPO_ROOT, tempDir } from '../unit/helpers';
 import { writeCorpus } from './corpus';
@@ -113,7 +113,7 @@ test('SIGKILL at 16 points of an index with vectors: each chunk keeps its own ve
     writeCorpus(root, 120, 0);
     const versions = recordVersions(root);
     const dense = async (indexDir: string) => ({
-      embedder: await embedderForIndex({ baseURL: server.url, model: 'kill-test' }, indexDir),
+      embedder: await embedderForIndex({ provider: 'openai', baseURL: server.url, model: 'kill-test' }, indexDir),
       vectorOf: (text: string) => trigramVector(text, dims),
     });
     const base = path.join(tempDir(), 'dense-base');

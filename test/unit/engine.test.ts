@@ -93,6 +93,8 @@ test('updateFile and removeFile serve save events; an unsaved editor is searched
   const live = await engine.query('walrus', { liveFiles: [{ path: 'src/retry.py', text: 'def walrus():\n    return "walrus"\n' }] });
   assert.equal(live[0].path, 'src/retry.py');
   assert.ok(live[0].text.includes('walrus'));
+  assert.equal(live[0].unsaved, true, 'a result from an unsaved editor says so');
+  assert.ok((await engine.query('hover')).every((r) => r.unsaved === undefined));
   const old = await engine.query('exponential backoff', { liveFiles: [{ path: 'src/retry.py', text: 'def walrus():\n    pass\n' }] });
   assert.deepEqual(old, [], 'the saved version is not quoted while the editor differs');
 });
@@ -204,4 +206,30 @@ test('includeAll returns every chunk: matches first, the rest in path order', as
   const rest = all.filter((r) => r.score === 0).map((r) => `${r.path}:${r.startLine}`);
   assert.deepEqual(rest, [...rest].sort());
   assert.ok((await engine.status()).textChars > 100);
+});
+
+test('pause holds a full run before its next file, resume lets it finish, cancel stops it with what it indexed kept', async () => {
+  const root = tempDir();
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 30; i++) files[`notes/n${i}.md`] = `# Note ${i}\n\nparagraph about topic${i}\n`;
+  writeTree(root, files);
+  const engine = await Engine.open({ folder: root, indexDir: path.join(tempDir(), 'idx'), chunkThreads: 0, flushEveryFiles: 5 });
+  engine.pause();
+  let settled = false;
+  const run = engine.indexAll().finally(() => (settled = true));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(settled, false, 'a paused run waits');
+  assert.equal(engine.chunkCount, 0);
+  engine.resume();
+  const summary = await run;
+  assert.equal(summary.files, 30);
+
+  // A cancelled run stops early: the files it reached stay indexed, the next run indexes the rest.
+  for (let i = 0; i < 30; i++) fs.writeFileSync(path.join(root, `notes/n${i}.md`), `# Note ${i}\n\nnew text ${i}\n`);
+  let seen = 0;
+  const cancelled = engine.indexAll({ onProgress: (p) => p.phase === 'indexing' && ++seen === 10 && engine.cancelIndex() });
+  await assert.rejects(cancelled, { name: 'AbortError' });
+  const after = await engine.indexAll();
+  assert.ok(after.updated > 0 && after.updated < 30, `the next run reads only what the cancelled one did not reach (${after.updated})`);
+  await engine.close();
 });

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { test } from 'node:test';
 import { directoriesOf } from '../../src/core/discovery/folderWatcher';
 import { Engine } from '../../src/core/engine';
-import { FreshIndex } from '../../src/core/index/freshIndex';
+import { FreshIndex } from '../../src/core/tools/freshIndex';
 import { tempDir, writeTree } from './helpers';
 
 async function openFresh(mode: 'none' | 'directories', maxAgeMs = 60_000) {

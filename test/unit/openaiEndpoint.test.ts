@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { after, before, test } from 'node:test';
 import { EmbeddingError } from '../../src/core/embed/embedder';
-import { backoffMs, createOpenAIEmbedder, embedderForIndex } from '../../src/core/embed/openaiEmbedder';
+import { embedderForIndex } from '../../src/core/embed/embedderRegistry';
+import { backoffMs, createOpenAIEmbedder } from '../../src/core/embed/openaiEmbedder';
 import { Engine } from '../../src/core/engine';
 import { createOpenAIGenerator } from '../../src/core/generate/openaiGenerator';
 import { buildGroundedPrompt } from '../../src/core/prompt/buildPrompt';
@@ -100,7 +101,7 @@ test('hybrid index: embeds in batches, re-indexing unchanged files sends no requ
   await engine.indexAll();
   const requests = server.counts['/v1/embeddings'];
   // As the worker and the CLI open it: the vector length comes from the index, so opening sends nothing.
-  engine = await Engine.open({ folder: root, indexDir, embedder: await embedderForIndex({ baseURL: server.url, model: 'hybrid', ...fast }, indexDir), shardCount: 4 });
+  engine = await Engine.open({ folder: root, indexDir, embedder: await embedderForIndex({ provider: 'openai', baseURL: server.url, model: 'hybrid', ...fast }, indexDir), shardCount: 4 });
   const again = await engine.indexAll();
   assert.equal(again.unchanged, 3);
   assert.equal(server.counts['/v1/embeddings'], requests, 're-index sent no embedding request');
@@ -179,4 +180,11 @@ test('malformed JSON and a dropped connection end in bounded time with one clear
   server.faults.length = 0;
   assert.ok(Date.now() - t < 5000);
   assert.equal((await e.embed(['after'])).length, 1, 'the endpoint works again afterwards');
+});
+
+test('the embedder registry names its providers and refuses an unknown one by name', async () => {
+  const { createEmbedder, EMBEDDING_PROVIDERS } = await import('../../src/core/embed/embedderRegistry');
+  assert.deepEqual([...EMBEDDING_PROVIDERS], ['openai']);
+  assert.equal(createEmbedder({ provider: 'openai', model: 'm', baseURL: 'http://127.0.0.1:9/v1' }).provider, 'openai');
+  assert.throws(() => createEmbedder({ provider: 'constructor', model: 'm' }), /Unknown embeddings provider "constructor"/);
 });

@@ -4,8 +4,7 @@ import { baseUrlProblem } from '../endpointUrl';
 import { describeEndpointError } from '../generate/endpointErrors';
 import { redact } from '../redact';
 import { approxTokens } from '../types';
-import { readIndexIdentity } from '../store/shardedStore';
-import { Embedder, EmbeddingError, probeDimensions } from './embedder';
+import { Embedder, EmbeddingError } from './embedder';
 import { checkEmbeddings, HTML_PAGE } from './embeddingResponse';
 
 export interface OpenAIEmbedderOptions {
@@ -165,17 +164,6 @@ class OpenAIEmbedder implements Embedder {
   private fail(message: string, fatal: boolean): EmbeddingError {
     return new EmbeddingError(redact(message, [this.opts.apiKey]), fatal);
   }
-}
-
-/**
- * An embedder for an index folder: when the index there was built by this provider and model, its
- * recorded vector length is used, so the index opens (and lexical search works) even while the
- * endpoint is down; otherwise the length is configured or probed.
- */
-export async function embedderForIndex(opts: OpenAIEmbedderOptions, indexDir: string): Promise<Embedder> {
-  const existing = await readIndexIdentity(indexDir);
-  const known = existing && existing.provider === 'openai' && existing.model === opts.model && (!opts.dimensions || opts.dimensions === existing.dimensions) ? existing.dimensions : undefined;
-  return probeDimensions(createOpenAIEmbedder({ ...opts, dimensions: opts.dimensions || known }));
 }
 
 function truncate(text: string, maxChars: number): string {

@@ -44,6 +44,8 @@ export interface SearchResult {
   /** The 1-based PDF page or notebook cell the text is from, when the file has pages or cells. */
   page?: number;
   cell?: number;
+  /** Quoted from an editor's unsaved text (`QueryOptions.liveFiles`), not from the file on disk. */
+  unsaved?: boolean;
   /** The field or rule that contributed most to its rank (`defines send`, `test file ×0.5`). */
   why?: string;
 }

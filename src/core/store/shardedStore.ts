@@ -15,6 +15,8 @@ import {
   removeShardsFolder,
   SHARD_DIR_NAME,
 } from './indexFolder';
+import { errorText } from '../errorText';
+import { IndexStore } from './indexStore';
 import { FileEntry, FileRecord, StoredChunk } from './records';
 import { FORMAT, MAX_SHARD_COUNT, MetaRead, newMeta, readMeta, SHARDS_DIR_NAME, shardsDirFor, StoreMeta, writeMeta } from './storeMeta';
 import { decodeVectorFile, encodeVectorFile } from './vectorFile';
@@ -57,7 +59,7 @@ export class NoIndexError extends Error {
  * Everything read from disk is checked: a damaged shard is set aside and rebuilt from its files, a
  * damaged meta file is rebuilt from the shards, and no value read from disk names a path to write.
  */
-export class ShardedStore {
+export class ShardedStore implements IndexStore {
   private readonly files = new Map<string, FileEntry>();
   /** Paths to write (or, where they no longer hash to it, to drop) per shard. */
   private readonly dirtyPaths = new Map<number, Set<string>>();
@@ -713,8 +715,4 @@ async function stampOf(file: string): Promise<string> {
   } catch {
     return 'missing';
   }
-}
-
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,7 +1,7 @@
 import { IndexStatus } from '../engine';
 import { SkippedFile } from '../discovery/walk';
 import { visibleText } from '../format/visibleText';
-import { FreshnessState } from '../index/freshIndex';
+import { FreshnessState } from './freshIndex';
 
 /** Skipped files listed in full; past this, only their count (a model needs the pattern, not all of them). */
 const MAX_SKIPPED_LISTED = 100;

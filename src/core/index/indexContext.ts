@@ -1,0 +1,20 @@
+import { CodeChunkFn } from '../chunk/chunkFile';
+import { GroundedConfig } from '../config';
+import { PathFilter } from '../discovery/pathFilter';
+import { VectorSource } from '../embed/chunkVectors';
+import { Catalog } from '../lexical/catalog';
+import { IndexStore } from '../store/indexStore';
+
+/** What indexing a folder works with: the folder and its rules, where chunks go, and how they are made. */
+export interface IndexContext {
+  folder: string;
+  config: GroundedConfig;
+  filter: PathFilter;
+  store: IndexStore;
+  catalog: Catalog;
+  chunkCode: CodeChunkFn;
+  vectors?: VectorSource;
+  log: (message: string) => void;
+  /** Makes what was indexed durable: the store's pending writes and the new cached vectors. */
+  flush: () => Promise<void>;
+}
