@@ -1,6 +1,6 @@
 import { Engine } from '../core/engine';
 import { visibleText } from '../core/format/visibleText';
-import { DEFAULT_INDEX_DIR_NAME, resolveIndexDir } from '../core/store/indexLocation';
+import { INDEX_FOLDER_NAME, resolveIndexDir } from '../core/store/indexLocation';
 import { readSharedIndexSettings } from '../vscode/sharedSettingsFile';
 import { ParsedArgs, stringOption, UsageError } from './args';
 import { embedderFromEnvironment, readEnvironment } from './environment';
@@ -18,7 +18,7 @@ export async function openEngine(args: ParsedArgs, required: readonly string[], 
   const fromOption = named !== undefined;
   // A `.grounded` that came with the repository may be a link to anywhere: only a folder named on the
   // command line may lie outside the workspace.
-  const indexDir = await resolveIndexDir(folder, named ?? DEFAULT_INDEX_DIR_NAME, { explicit: fromOption });
+  const indexDir = await resolveIndexDir(folder, named ?? INDEX_FOLDER_NAME, { explicit: fromOption });
   const { ignoreInGit } = await prepareIndexFolder({ folder, indexDir, fromOption, create: !readOnly });
   const engine = await Engine.open({
     folder,
