@@ -9,7 +9,7 @@ import { processAlive } from './writeLock';
  * only through real folders it can recognise as its own, and deletes only the files it creates there.
  */
 export const LOCK_FILE = 'write.lock';
-export const EMBEDDING_CACHE_DIR = 'embedding-cache';
+const EMBEDDING_CACHE_DIR = 'embedding-cache';
 export const SHARD_DIR_NAME = /^s[0-9a-f]{3}$/;
 /** Written into an index folder the CLI creates, so `git status` stays clean (as pytest and mypy do). */
 export const INDEX_GITIGNORE = '# Written by Grounded: this folder is a local search index.\n*\n';
