@@ -12,7 +12,7 @@ import { citationLabel } from '../core/prompt/citationLabel';
 import { SearchResult } from '../core/retrieval/types';
 import { intOption, parseArgs, ParsedArgs, stringOption, UsageError } from './args';
 import { CONFIGURE_MODEL_HINT, generatorFromEnvironment, readEnvironment } from './environment';
-import { errorText } from './errorText';
+import { terminalErrorText } from './terminalErrorText';
 import { freshnessLine, terminalProgress } from './indexProgress';
 import { openEngine, requireArguments } from './openEngine';
 import { USAGE, usageFor } from './usage';
@@ -244,7 +244,7 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     const hint = err instanceof NoIndexError ? ' Build it with: grounded index <folder>' : '';
-    process.stderr.write(`grounded: ${visibleText(errorText(err))}${hint}\n`);
+    process.stderr.write(`grounded: ${visibleText(terminalErrorText(err))}${hint}\n`);
     process.exitCode = 1;
   },
 );

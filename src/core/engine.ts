@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CHUNKER_VERSION, CodeChunkFn } from './chunk/chunkFile';
+import { CHUNKER_VERSION } from './chunk/chunkFile';
+import { CodeChunkFn } from './chunk/codeChunkFn';
 import { codeChunkThreads, codeChunkWorkerFile, createCodeChunkPool } from './chunk/codeChunkPool';
 import { createCodeChunker } from './chunk/codeChunker';
 import { GroundedConfig, withDefaults } from './config';
@@ -20,6 +21,7 @@ import { search } from './retrieval/searcher';
 import { QueryOptions, SearchResult } from './retrieval/types';
 import { describeIdentity, IndexIdentity } from './store/identity';
 import { IndexStore, OpenIndexStore } from './store/indexStore';
+import { INDEX_FOLDER_NAME } from './store/indexLocation';
 import { FileEntry } from './store/records';
 import { ShardedStore } from './store/shardedStore';
 
@@ -259,8 +261,6 @@ export class Engine {
   }
 }
 
-/** The index folder's name inside a workspace folder, when no other place is set. */
-export const INDEX_FOLDER_NAME = '.grounded';
 
 /** What an index was built with: a different embedder, model, length or chunker means a rebuild. */
 function identityOf(embedder: Embedder | undefined, config: GroundedConfig): IndexIdentity {

@@ -11,6 +11,8 @@ import { describeLanguageModelError, languageModelGenerator } from './languageMo
 import { chatSettingsCommand } from './settings';
 import { progressText } from './statusReport';
 import { WorkspaceIndex, WorkspaceResult } from './workspaceIndex';
+import { errorWithStack } from '../core/errorText';
+import { withSignal } from './cancellationSignal';
 
 export type { ChatTranscript } from './chatTranscript';
 
@@ -38,7 +40,7 @@ export function registerChatParticipant(context: vscode.ExtensionContext, deps: 
     try {
       return await handle(deps, request, chatContext, stream, token);
     } catch (err) {
-      deps.log.error(`Chat request failed: ${err instanceof Error ? `${err.message}\n${err.stack}` : String(err)}`);
+      deps.log.error(`Chat request failed: ${errorWithStack(err)}`);
       throw err;
     }
   };
@@ -100,17 +102,6 @@ async function handle(deps: ChatDeps, request: vscode.ChatRequest, chatContext: 
   );
   await render(deps, stream, outcome, { kinds, building: !!coverage.building });
   return { metadata };
-}
-
-/** Runs `work` with an abort signal that follows the chat's cancellation. */
-async function withSignal<T>(token: vscode.CancellationToken, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const sub = token.onCancellationRequested(() => controller.abort());
-  try {
-    return await work(controller.signal);
-  } finally {
-    sub.dispose();
-  }
 }
 
 /** The model's answer as it streams, each citation an anchor on its snippet's lines. */

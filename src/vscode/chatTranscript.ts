@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { errorWithStack } from '../core/errorText';
 
 /** What one response streamed, kept (the last one only) so integration tests can check the real Chat view's answer. */
 export interface ChatTranscript {
@@ -18,7 +19,7 @@ export async function recordTranscript<T>(request: vscode.ChatRequest, stream: v
   try {
     return await run(recordingStream(stream, transcript));
   } catch (err) {
-    transcript.error = err instanceof Error ? `${err.message}\n${err.stack}` : String(err);
+    transcript.error = errorWithStack(err);
     throw err;
   } finally {
     onTranscript(transcript);

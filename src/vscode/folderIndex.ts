@@ -169,18 +169,19 @@ export class FolderIndex {
     await this.client?.api.resume();
   }
 
-  async updateFile(uri: vscode.Uri): Promise<void> {
-    const rel = this.relative(uri);
-    if (rel === undefined) return;
-    await (await this.engine()).updateFile(rel);
-    this.version++;
-    this.deps.onChanged();
+  updateFile(uri: vscode.Uri): Promise<void> {
+    return this.changeFile(uri, 'updateFile');
   }
 
-  async removeFile(uri: vscode.Uri): Promise<void> {
+  removeFile(uri: vscode.Uri): Promise<void> {
+    return this.changeFile(uri, 'removeFile');
+  }
+
+  /** A save, create or delete event for a file of this folder (others are ignored). */
+  private async changeFile(uri: vscode.Uri, op: 'updateFile' | 'removeFile'): Promise<void> {
     const rel = this.relative(uri);
     if (rel === undefined) return;
-    await (await this.engine()).removeFile(rel);
+    await (await this.engine())[op](rel);
     this.version++;
     this.deps.onChanged();
   }

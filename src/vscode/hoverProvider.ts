@@ -6,6 +6,7 @@ import { HoverMode } from './settings';
 import { citationLabel } from '../core/prompt/citationLabel';
 import { citationLocation } from './citationTarget';
 import { WorkspaceIndex, WorkspaceResult } from './workspaceIndex';
+import { withSignal } from './cancellationSignal';
 
 export interface HoverDeps {
   index: WorkspaceIndex;
@@ -88,19 +89,12 @@ function excerpt(text: string, needle: string): string {
 async function shortAnswer(deps: HoverDeps, word: string, results: WorkspaceResult[], token: vscode.CancellationToken): Promise<string | undefined> {
   const generator = await deps.generator();
   if (!generator) return undefined;
-  const controller = new AbortController();
-  const sub = token.onCancellationRequested(() => controller.abort());
-  const timer = setTimeout(() => controller.abort(), ANSWER_TIMEOUT_MS);
   let text = '';
-  try {
-    // What the model wrote before a timeout is still worth showing; a failure is not reported here.
-    await writeAnswer(
-      { question: `In one or two sentences: what is \`${word}\` in this workspace?`, snippets: results, generator, topK: results.length, maxPromptTokens: ANSWER_PROMPT_TOKENS, signal: controller.signal },
+  // What the model wrote before a timeout is still worth showing; a failure is not reported here.
+  await withSignal(token, (signal) =>
+    writeAnswer(
+      { question: `In one or two sentences: what is \`${word}\` in this workspace?`, snippets: results, generator, topK: results.length, maxPromptTokens: ANSWER_PROMPT_TOKENS, signal },
       { text: (t) => (text += t), citation: (n) => (text += `[${n}]`) },
-    );
-  } finally {
-    clearTimeout(timer);
-    sub.dispose();
-  }
+    ), ANSWER_TIMEOUT_MS);
   return text.trim() || undefined;
 }

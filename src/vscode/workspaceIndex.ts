@@ -3,6 +3,7 @@ import { mergeByRelevance } from '../core/retrieval/relevance';
 import { QueryOptions, SearchResult } from '../core/retrieval/types';
 import { FolderIndex, FolderIndexDeps } from './folderIndex';
 import { readSettings } from './settings';
+import { errorText } from '../core/errorText';
 
 /** The core's result, with where it is in VS Code's terms: its file's URI and its workspace folder's name. */
 export type WorkspaceResult = SearchResult & {
@@ -65,7 +66,7 @@ export class WorkspaceIndex implements vscode.Disposable {
           const results = await index.query(text, { ...options, liveFiles });
           return results.map((r) => ({ ...r, folder: index.folder.name }));
         } catch (err) {
-          index.lastError = err instanceof Error ? err.message : String(err);
+          index.lastError = errorText(err);
           return [];
         }
       }),

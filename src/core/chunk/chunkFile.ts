@@ -1,7 +1,8 @@
 import { Chunk, ChunkOptions } from '../types';
 import { documentFormatForPath } from './documentFormats';
 import { chunkHtml } from './htmlChunker';
-import { LanguageInfo, languageForPath } from './languages';
+import { CodeChunkFn } from './codeChunkFn';
+import { languageForPath } from './languages';
 import { chunkLineWindows } from './lineWindowChunker';
 import { chunkProse, proseLanguageForPath } from './markdownChunker';
 import { chunkNotebook } from './notebookChunker';
@@ -14,8 +15,6 @@ import { chunkPdf } from './pdfChunker';
  * read again and would keep what an older version indexed.
  */
 export const CHUNKER_VERSION = 3;
-
-export type CodeChunkFn = (path: string, text: string, lang: LanguageInfo, opts: ChunkOptions) => Promise<Chunk[]>;
 
 /**
  * Chooses the chunker for a file: documents by their structure (PDF pages, notebook cells, HTML and

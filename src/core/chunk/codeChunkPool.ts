@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { connect, Connection, WorkerStoppedError } from '../worker/rpcConnection';
-import { CodeChunkFn } from './chunkFile';
+import { CodeChunkFn } from './codeChunkFn';
 
 /** What a code-chunking thread serves: the engine thread's own chunker, run there. */
 export interface CodeChunkApi {

@@ -1,6 +1,6 @@
 import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { errorText } from '../errorText';
-import type { CodeChunkFn } from './chunkFile';
+import type { CodeChunkFn } from './codeChunkFn';
 import { Chunk, ChunkOptions } from '../types';
 import { createGrammarLoader, defaultWasmLocation, GrammarLoader, WasmLocation } from './grammars';
 import { chunkLineWindows, lineWindows, maxCharsFor, splitLines } from './lineWindowChunker';

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { Chunk, ChunkOptions } from '../types';
-import type { CodeChunkFn } from './chunkFile';
+import type { CodeChunkFn } from './codeChunkFn';
 import { LanguageInfo, languageForPath } from './languages';
 import { chunkLineWindows, splitLines } from './lineWindowChunker';
 import { chunkProse, headingPathAfter, OuterHeading } from './markdownChunker';

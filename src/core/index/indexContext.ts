@@ -1,4 +1,4 @@
-import { CodeChunkFn } from '../chunk/chunkFile';
+import { CodeChunkFn } from '../chunk/codeChunkFn';
 import { GroundedConfig } from '../config';
 import { PathFilter } from '../discovery/pathFilter';
 import { VectorSource } from '../embed/chunkVectors';

@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 import { abortError } from '../abortError';
-import { chunkFile, CodeChunkFn } from '../chunk/chunkFile';
+import { chunkFile } from '../chunk/chunkFile';
+import { CodeChunkFn } from '../chunk/codeChunkFn';
 import { GroundedConfig } from '../config';
 import { PathFilter } from '../discovery/pathFilter';
 import { normalizeRel } from '../discovery/relPath';

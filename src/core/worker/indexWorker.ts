@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { parentPort } from 'worker_threads';
-import { Engine, INDEX_FOLDER_NAME } from '../engine';
+import { Engine } from '../engine';
+import { INDEX_FOLDER_NAME } from '../store/indexLocation';
 import { embedderForIndex } from '../embed/embedderRegistry';
 import { EngineApi, EngineEvents } from './engineApi';
 import { eventSender, serve } from './rpc';

@@ -1,4 +1,5 @@
 import { MessagePort } from 'worker_threads';
+import { errorText } from '../errorText';
 
 /**
  * One typed protocol between a thread and the worker it starts. The worker serves an object whose
@@ -51,7 +52,7 @@ async function invoke(impl: object, { method, args }: RpcCall): Promise<unknown>
 }
 
 function failure(id: number, err: unknown): RpcReply {
-  return { id, ok: false, error: err instanceof Error ? err.message : String(err), name: err instanceof Error ? err.name : undefined };
+  return { id, ok: false, error: errorText(err), name: err instanceof Error ? err.name : undefined };
 }
 
 /** A value that cannot be cloned would throw here and leave the call pending forever: it fails the call instead. */

@@ -9,7 +9,7 @@ const SYSTEM_ERRORS: Record<string, string> = {
 };
 
 /** An error for the terminal: a failed file operation as a sentence naming the path, not `EACCES: permission denied, mkdir '…'`. */
-export function errorText(err: unknown): string {
+export function terminalErrorText(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const { code, path: where } = err as NodeJS.ErrnoException;
   const reason = code && Object.hasOwn(SYSTEM_ERRORS, code) ? SYSTEM_ERRORS[code] : undefined;
