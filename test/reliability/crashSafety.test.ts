@@ -43,6 +43,20 @@ function indexAndKill(root: string, indexDir: string, delayMs: number, env: Node
   });
 }
 
+/**
+ * Kills a run of `index` into the folder `prepare` readies, `delayMs` after its start. A run that had
+ * already ended (timings on a loaded machine vary by several times) is prepared and started again,
+ * sooner, up to three times: the kills are there to land while the index is being written.
+ */
+async function killWhileRunning(root: string, prepare: (attempt: number) => string, delayMs: number, env: NodeJS.ProcessEnv = ENV): Promise<{ indexDir: string; midway: boolean }> {
+  let indexDir = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    indexDir = prepare(attempt);
+    if (await indexAndKill(root, indexDir, Math.round(delayMs * 0.6 ** attempt), env)) return { indexDir, midway: true };
+  }
+  return { indexDir, midway: false };
+}
+
 async function timeFullIndex(root: string): Promise<number> {
   const indexDir = path.join(tempDir(), 'timing');
   const t = Date.now();
@@ -59,9 +73,9 @@ test('SIGKILL at 30 points of a full index and 24 points of incremental updates 
   let points = 0;
 
   for (let k = 0; k < 30; k++) {
-    const indexDir = path.join(tempDir(), `full-${k}`);
     // Spread the kills from process start-up to the end of the run.
-    if (await indexAndKill(root, indexDir, Math.round(((k + 0.5) / 30) * full * 1.1))) killedMidway++;
+    const { indexDir, midway } = await killWhileRunning(root, (attempt) => path.join(tempDir(), `full-${k}-${attempt}`), ((k + 0.5) / 30) * full * 1.1);
+    if (midway) killedMidway++;
     points++;
     const after = await assertIndexConsistent(root, indexDir, versions);
     if (k % 6 === 0) {
@@ -85,11 +99,15 @@ test('SIGKILL at 30 points of a full index and 24 points of incremental updates 
   await indexToCompletion(root, timing);
   const incremental = Math.max(200, (Date.now() - started) * 1.1);
   for (let k = 0; k < 24; k++) {
-    const indexDir = path.join(tempDir(), `inc-${k}`);
-    fs.cpSync(base, indexDir, { recursive: true });
-    writeCorpus(root, FILES, k + 1);
-    recordVersions(root, versions);
-    if (await indexAndKill(root, indexDir, Math.round(((k + 0.5) / 24) * incremental))) killedMidway++;
+    const prepare = (attempt: number) => {
+      const dir = path.join(tempDir(), `inc-${k}-${attempt}`);
+      fs.cpSync(base, dir, { recursive: true });
+      writeCorpus(root, FILES, k + 1);
+      recordVersions(root, versions);
+      return dir;
+    };
+    const { indexDir, midway } = await killWhileRunning(root, prepare, ((k + 0.5) / 24) * incremental);
+    if (midway) killedMidway++;
     points++;
     const after = await assertIndexConsistent(root, indexDir, versions);
     assert.equal(after.files, FILES, 'files whose update did not complete keep their previous version');
@@ -117,24 +135,24 @@ test('SIGKILL at 16 points of an index with vectors: each chunk keeps its own ve
       vectorOf: (text: string) => trigramVector(text, dims),
     });
     const base = path.join(tempDir(), 'dense-base');
-    let t = Date.now();
+    const t = Date.now();
     await indexToCompletion(root, base, env);
     const full = Date.now() - t;
     await assertIndexConsistent(root, base, versions, await dense(base));
     let killedMidway = 0;
     for (let k = 0; k < 16; k++) {
-      const indexDir = path.join(tempDir(), `dense-${k}`);
-      if (k % 2 === 0) {
-        // A full run killed part way.
-        if (await indexAndKill(root, indexDir, Math.round(((k + 0.5) / 16) * full * 1.1), env)) killedMidway++;
-      } else {
-        // An update run killed part way: a third of the files changed.
-        fs.cpSync(base, indexDir, { recursive: true });
+      // Even points kill a full run part way; odd ones an update run in which a third of the files changed.
+      const prepare = (attempt: number) => {
+        const dir = path.join(tempDir(), `dense-${k}-${attempt}`);
+        if (k % 2 === 0) return dir;
+        fs.cpSync(base, dir, { recursive: true });
         writeCorpus(root, 120, k);
         recordVersions(root, versions);
-        t = Date.now();
-        if (await indexAndKill(root, indexDir, Math.round(((k + 0.5) / 16) * Math.max(300, full / 2)), env)) killedMidway++;
-      }
+        return dir;
+      };
+      const delay = k % 2 === 0 ? ((k + 0.5) / 16) * full * 1.1 : ((k + 0.5) / 16) * Math.max(300, full / 2);
+      const { indexDir, midway } = await killWhileRunning(root, prepare, delay, env);
+      if (midway) killedMidway++;
       await assertIndexConsistent(root, indexDir, versions, await dense(indexDir));
     }
     console.log(`dense kill points: 16; killed while running: ${killedMidway}; full index took ${full} ms`);
