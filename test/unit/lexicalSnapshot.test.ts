@@ -171,3 +171,32 @@ test('Clear removes the snapshot with the rest of the index', async () => {
   assert.deepEqual(await clearIndexFolder(indexDir), []);
   assert.equal(fs.existsSync(indexDir), false);
 });
+
+test('a killed snapshot write leaves a temporary file that is not read and goes with the next write; a folder in its place is refused', async () => {
+  const { root, indexDir } = await indexedCorpus(60);
+  const shards = path.dirname(snapshotFile(indexDir));
+  // What a writer killed mid-write leaves: its temporary file (a pid no process has).
+  const leftover = path.join(shards, '.lexical.bin.999999.0badf00d.tmp');
+  fs.writeFileSync(leftover, 'half a snapshot');
+  const expected = await rebuilt(root, indexDir);
+  const opened = await openAndRank({ folder: root, indexDir, readOnly: true });
+  assert.deepEqual(opened.log.filter((l) => l.startsWith('Warning')), []);
+  assert.deepEqual(opened.ranked, expected);
+  // Enough changes that the snapshot is rewritten (more than 2% of the chunks).
+  writeCorpus(root, 20, 2);
+  let engine = await Engine.open({ folder: root, indexDir, shardCount: 16, snapshotAfterChunks: 0 });
+  await engine.indexAll();
+  await engine.close();
+  assert.equal(fs.existsSync(leftover), false, 'the next write removes it');
+  // Something else in the snapshot's place: a warning at open and at the write, the index still answers.
+  fs.rmSync(snapshotFile(indexDir));
+  fs.mkdirSync(snapshotFile(indexDir));
+  const log: string[] = [];
+  engine = await Engine.open({ folder: root, indexDir, shardCount: 16, snapshotAfterChunks: 0, log: (m) => log.push(m) });
+  assert.ok((await engine.query('topic3')).length > 0);
+  writeCorpus(root, 20, 3);
+  await engine.indexAll();
+  await engine.close();
+  assert.equal(log.filter((l) => l.startsWith('Warning')).length, 2, log.join(' | '));
+  assert.ok(fs.statSync(snapshotFile(indexDir)).isDirectory(), 'nothing is written through or over it');
+});

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { errorText } from '../errorText';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { sha1 } from '../store/identity';
-import { removeDeadTempFiles } from '../store/indexFolder';
+import { assertRealFolder, removeDeadTempFiles } from '../store/indexFolder';
 import { IndexStore } from '../store/indexStore';
 import { StoredChunk } from '../store/records';
 import { Catalog } from './catalog';
@@ -102,6 +102,8 @@ export class LexicalSnapshots {
     this.changedAt = catalog.changedChunks;
     this.behind = this.uncovered(stamps);
     try {
+      // Never through a link planted in the index folder.
+      await assertRealFolder(path.dirname(file));
       await removeDeadTempFiles(path.dirname(file));
       await writeFileAtomic(file, bytes);
     } catch (err) {
