@@ -4,7 +4,9 @@
  *
  *   node --expose-gc out/bench/openLatency.js <folder> <indexDir> [query]
  *
- * Prints one JSON line: ms to open, ms for the first query, ms for both, and RSS once opened.
+ * Prints one JSON line: ms to open, ms for the first query, ms from process start (module loading
+ * included) to the first answer, the CPU time of the whole process by then (user + system: steadier
+ * than wall time on a shared machine), and RSS once opened.
  */
 import { Engine } from '../src/core/engine';
 
@@ -15,6 +17,7 @@ async function main() {
   const opened = performance.now();
   const results = await engine.query(text);
   const answered = performance.now();
+  const cpu = process.cpuUsage();
   (globalThis as { gc?: () => void }).gc?.();
   const usage = process.memoryUsage();
   const mb = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
@@ -25,6 +28,8 @@ async function main() {
       openMs: round(opened - started),
       firstQueryMs: round(answered - opened),
       totalMs: round(answered - started),
+      sinceProcessStartMs: round(answered),
+      cpuMs: round((cpu.user + cpu.system) / 1000),
       results: results.length,
       rssMB: mb(usage.rss),
       heapUsedMB: mb(usage.heapUsed),
