@@ -95,13 +95,13 @@ export class LexicalSnapshots {
     if (!file || this.store.readOnly || !this.store.shardStamps || this.writeFailed) return;
     const behind = this.behind + (catalog.changedChunks - this.changedAt);
     if (behind <= Math.max(this.rewriteAfter, catalog.size * 0.02) || catalog.size === 0) return;
-    // Stamps and state in one turn: nothing changes the catalog between them.
-    const stamps = this.store.shardStamps();
-    const header: SnapshotHeader = { analysis: analysisKey(), layout: this.store.layout ?? '', stamps: [...stamps] };
-    const bytes = encodeSnapshot(header, catalog.exportState());
-    this.changedAt = catalog.changedChunks;
-    this.behind = this.uncovered(stamps);
     try {
+      // Stamps and state in one turn: nothing changes the catalog between them.
+      const stamps = this.store.shardStamps();
+      const header: SnapshotHeader = { analysis: analysisKey(), layout: this.store.layout ?? '', stamps: [...stamps] };
+      const bytes = encodeSnapshot(header, catalog.exportState());
+      this.changedAt = catalog.changedChunks;
+      this.behind = this.uncovered(stamps);
       // Never through a link planted in the index folder.
       await assertRealFolder(path.dirname(file));
       await removeDeadTempFiles(path.dirname(file));
