@@ -8,6 +8,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 hosts=${GROUNDED_HOSTS:-oldest newest}
 for host in $hosts; do bash "$root/test/host/setup.sh" "$host"; done
+# The runner's own routing of host output (what a green run prints, what goes to the log) first.
+routing=$(node --test "$root/test/host/hostLog.test.mjs" 2>&1) || { echo "$routing"; exit 1; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/grounded-it-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { writeFileAtomic } from '../core/store/atomicWrite';
 import { INDEX_GITIGNORE } from '../core/store/indexFolder';
 import { resolveIndexDir } from '../core/store/indexLocation';
-import { readSharedIndexLocation } from '../core/workspaceSettings';
+import { readSharedIndexLocation } from '../vscode/sharedSettingsFile';
 import { UsageError } from './args';
 
 export interface IndexFolderRequest {

@@ -6,12 +6,11 @@ import { NoIndexError } from '../core/store/shardedStore';
 import { formatBytes } from '../core/discovery/walk';
 import { excerpt } from '../core/format/excerpt';
 import { visibleLines, visibleText } from '../core/format/visibleText';
-import { buildGroundedPrompt } from '../core/prompt/buildPrompt';
+import { answerQuestion } from '../core/answer/answerQuestion';
 import { extractiveAnswer } from '../core/prompt/extractiveAnswer';
 import { citationLabel } from '../core/prompt/citationLabel';
 import { SearchResult } from '../core/retrieval/types';
 import { intOption, parseArgs, ParsedArgs, stringOption, UsageError } from './args';
-import { rewriteQuery } from '../core/retrieval/queryRewrite';
 import { CONFIGURE_MODEL_HINT, generatorFromEnvironment, readEnvironment } from './environment';
 import { errorText } from './errorText';
 import { freshnessLine, terminalProgress } from './indexProgress';
@@ -181,26 +180,32 @@ async function runAsk(args: ParsedArgs): Promise<number> {
   const engine = await openEngine(args, ['<folder>'], args.options.has('no-update'));
   await ensureFresh(engine, args);
   await warnRepairing(engine);
-  // With a model, one short call may add search terms; it can only add candidates, and waits at most 2 s.
-  const rewrite = generator ? await rewriteQuery(question, generator) : undefined;
-  const results = await engine.query(question, { topK, rewrite });
-  if (!generator) {
-    const answer = extractiveAnswer(question, results, topK);
-    if (json) return printed(JSON.stringify({ question, answer, sources: results.map(resultFields) }, null, 2));
-    return printed(answer + '\n\n' + CONFIGURE_MODEL_HINT);
-  }
-  const prompt = buildGroundedPrompt(question, results, { maxTokens: generator.maxPromptTokens });
-  const sources = prompt.used as SearchResult[];
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
-  if (json) {
-    // A JSON reader wants one whole document, so the answer is collected rather than streamed.
-    let answer = '';
-    await generator.generate(prompt, (t) => (answer += t), controller.signal);
-    return printed(JSON.stringify({ question, answer, sources: sources.map(resultFields), model: env.chatModel }, null, 2));
+  // A JSON reader wants one whole document, so then the answer is collected rather than streamed.
+  let collected = '';
+  const write = json ? (t: string) => (collected += t) : (t: string) => process.stdout.write(visibleLines(t));
+  // With a model, one short call may add search terms; it can only add candidates, and waits at most 2 s.
+  const outcome = await answerQuestion(
+    { question, search: (text, opts) => engine.query(text, opts), generator, topK, rewrite: true, signal: controller.signal },
+    { text: write, citation: (n) => write(`[${n}]`) },
+  );
+  switch (outcome.kind) {
+    case 'nothing':
+    case 'extractive': {
+      const sources = outcome.kind === 'extractive' ? outcome.snippets : [];
+      const answer = extractiveAnswer(question, sources, topK);
+      if (json) return printed(JSON.stringify({ question, answer, sources: sources.map(resultFields) }, null, 2));
+      return printed(generator ? answer : answer + '\n\n' + CONFIGURE_MODEL_HINT);
+    }
+    case 'answered':
+      if (json) return printed(JSON.stringify({ question, answer: collected, sources: outcome.used.map(resultFields), model: env.chatModel }, null, 2));
+      return printed('\n\nSources:\n' + outcome.used.map((s, i) => `[${i + 1}] ${visibleText(citationLabel(s))}`).join('\n'));
+    case 'failed':
+      throw outcome.error;
+    case 'cancelled':
+      throw new Error('Cancelled.');
   }
-  await generator.generate(prompt, (t) => process.stdout.write(visibleLines(t)), controller.signal);
-  return printed('\n\nSources:\n' + sources.map((s, i) => `[${i + 1}] ${visibleText(citationLabel(s))}`).join('\n'));
 }
 
 /** Results leave out the files of a damaged shard until an index run re-reads them: say so once. */

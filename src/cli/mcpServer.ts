@@ -1,6 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { version } from '../../package.json';
+import { errorText } from '../core/errorText';
 import { FreshIndex } from '../core/tools/freshIndex';
 import { ParsedArgs, UsageError } from './args';
 import { registerGroundedTools } from './mcpTools';
@@ -26,7 +27,7 @@ export async function runMcpServer(args: ParsedArgs): Promise<number> {
     return index;
   });
   // A folder that cannot be opened is reported by every tool call, not by a crash of the server.
-  opening.catch((err) => log(`cannot open the index: ${err instanceof Error ? err.message : String(err)}`));
+  opening.catch((err) => log(`cannot open the index: ${errorText(err)}`));
   const server = new McpServer({ name: 'grounded', title: 'Grounded', version }, { instructions: INSTRUCTIONS });
   registerGroundedTools(server, () => opening);
   const closed = new Promise<void>((resolve) => (server.server.onclose = resolve));

@@ -1,7 +1,7 @@
 import { Engine } from '../core/engine';
 import { visibleText } from '../core/format/visibleText';
-import { resolveIndexDir } from '../core/store/indexLocation';
-import { readSharedIndexSettings } from '../core/workspaceSettings';
+import { INDEX_FOLDER_NAME, resolveIndexDir } from '../core/store/indexLocation';
+import { readSharedIndexSettings } from '../vscode/sharedSettingsFile';
 import { ParsedArgs, stringOption, UsageError } from './args';
 import { embedderFromEnvironment, readEnvironment } from './environment';
 import { prepareIndexFolder, writeIndexGitignore } from './indexFolder';
@@ -18,7 +18,7 @@ export async function openEngine(args: ParsedArgs, required: readonly string[], 
   const fromOption = named !== undefined;
   // A `.grounded` that came with the repository may be a link to anywhere: only a folder named on the
   // command line may lie outside the workspace.
-  const indexDir = await resolveIndexDir(folder, named ?? '.grounded', { explicit: fromOption });
+  const indexDir = await resolveIndexDir(folder, named ?? INDEX_FOLDER_NAME, { explicit: fromOption });
   const { ignoreInGit } = await prepareIndexFolder({ folder, indexDir, fromOption, create: !readOnly });
   const engine = await Engine.open({
     folder,

@@ -1,5 +1,5 @@
 /** The synopsis of each command, shown by --help and under a usage error for that command. */
-export const COMMAND_USAGE: Record<string, string[]> = {
+const COMMAND_USAGE: Record<string, string[]> = {
   index: ['grounded index <folder> [--index-dir DIR] [--verbose]'],
   query: [
     'grounded query <folder> <text> [--index-dir DIR] [-k|--top-k N] [--json] [--explain] [--no-update]',

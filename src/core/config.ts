@@ -15,7 +15,7 @@ export interface GroundedConfig {
   secretPatterns: string[];
 }
 
-export const DEFAULT_CONFIG: GroundedConfig = {
+const DEFAULT_CONFIG: GroundedConfig = {
   include: [],
   exclude: [],
   respectGitignore: true,

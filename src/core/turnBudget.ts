@@ -8,7 +8,7 @@ import { performance } from 'perf_hooks';
  * `take()` resolves at once while this turn has budget left; past it, every caller waits for the next
  * turn, and the first to resume starts a new budget. One budget is shared by all the work of a thread.
  */
-export function createTurnBudget(budgetMs: number): () => Promise<void> {
+function createTurnBudget(budgetMs: number): () => Promise<void> {
   let start = performance.now();
   let nextTurn: Promise<void> | undefined;
   return async () => {

@@ -28,8 +28,6 @@ export interface ChunkOptions {
   maxTokens: number;
 }
 
-export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { maxTokens: 400 };
-
 /** A cheap token estimate (about four characters a token for English and code) used where no tokenizer is loaded. */
 export function approxTokens(text: string): number {
   return Math.ceil(text.length / 4);

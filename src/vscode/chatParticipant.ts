@@ -1,16 +1,18 @@
 import * as vscode from 'vscode';
+import { answerQuestion, AnswerOutcome } from '../core/answer/answerQuestion';
+import { AnswerSink } from '../core/answer/writeAnswer';
 import { escapeMarkdown, quotedBlock } from '../core/format/markdownText';
-import { fitToModel, Generator } from '../core/generate/generator';
-import { buildGroundedPrompt, ChatTurn } from '../core/prompt/buildPrompt';
-import { answerReferences } from '../core/prompt/answerReferences';
-import { mergeAdjacentSnippets } from '../core/prompt/mergeSnippets';
-import { approxTokens, ChunkKind } from '../core/types';
-import { citationStream } from './citationStream';
+import { Generator } from '../core/generate/generator';
+import { ChatTurn } from '../core/prompt/buildPrompt';
+import { ChunkKind } from '../core/types';
+import { ChatTranscript, recordTranscript } from './chatTranscript';
 import { citationLocation, citationTitle } from './citationTarget';
 import { describeLanguageModelError, languageModelGenerator } from './languageModelGenerator';
 import { chatSettingsCommand } from './settings';
 import { progressText } from './statusReport';
 import { WorkspaceIndex, WorkspaceResult } from './workspaceIndex';
+
+export type { ChatTranscript } from './chatTranscript';
 
 export const PARTICIPANT_ID = 'grounded.chat';
 
@@ -29,32 +31,20 @@ interface GroundedChatResult extends vscode.ChatResult {
   metadata: { command?: string; question: string };
 }
 
-/** What one response streamed, kept (the last one only) so integration tests can check the real Chat view's answer. */
-export interface ChatTranscript {
-  prompt: string;
-  command?: string;
-  markdown: string;
-  references: vscode.Location[];
-  anchors: { location: vscode.Location; title?: string }[];
-  buttons: string[];
-  /** The error the handler failed with, if it did. */
-  error?: string;
-}
-
 export function registerChatParticipant(context: vscode.ExtensionContext, deps: ChatDeps, onTranscript?: (t: ChatTranscript) => void): vscode.ChatParticipant {
-  const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, async (request, chatContext, stream, token) => {
-    const transcript: ChatTranscript = { prompt: request.prompt, command: request.command, markdown: '', references: [], anchors: [], buttons: [] };
-    const recording = recordingStream(stream, transcript);
+  // Transcripts are integration-test support: kept only when VS Code runs the extension's tests.
+  const record = context.extensionMode === vscode.ExtensionMode.Test ? onTranscript : undefined;
+  const respond = async (request: vscode.ChatRequest, chatContext: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken) => {
     try {
-      return await handle(deps, request, chatContext, recording, token);
+      return await handle(deps, request, chatContext, stream, token);
     } catch (err) {
-      transcript.error = err instanceof Error ? `${err.message}\n${err.stack}` : String(err);
-      deps.log.error(`Chat request failed: ${transcript.error}`);
+      deps.log.error(`Chat request failed: ${err instanceof Error ? `${err.message}\n${err.stack}` : String(err)}`);
       throw err;
-    } finally {
-      onTranscript?.(transcript);
     }
-  });
+  };
+  const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, (request, chatContext, stream, token) =>
+    record ? recordTranscript(request, stream, (s) => respond(request, chatContext, s, token), record) : respond(request, chatContext, stream, token),
+  );
   participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
   participant.followupProvider = { provideFollowups: (result: GroundedChatResult) => followupsFor(result.metadata) };
   context.subscriptions.push(
@@ -99,72 +89,69 @@ async function handle(deps: ChatDeps, request: vscode.ChatRequest, chatContext: 
     return { metadata };
   }
   if (coverage.building) stream.markdown(`*The index is still being built (${buildingText(coverage.building)}): this answer uses what is indexed so far.*\n\n`);
-  const kinds = request.command === 'docs' ? (['doc'] as const) : request.command === 'code' ? (['code'] as const) : undefined;
+  const kinds: ChunkKind[] | undefined = request.command === 'docs' ? ['doc'] : request.command === 'code' ? ['code'] : undefined;
   stream.progress(`Searching ${await deps.index.fileCount()} files…`);
   const generator = request.command === 'search' ? undefined : ((await deps.endpointGenerator()) ?? (request.model ? languageModelGenerator(request.model) : undefined));
-  const snippets = await retrieve(deps, question, generator, kinds ? [...kinds] : undefined, token);
-  if (token.isCancellationRequested) return { metadata };
-  if (snippets.length === 0) {
-    const among = kinds ? ` among ${kinds[0] === 'doc' ? 'documents' : 'code'}` : '';
-    stream.markdown(`Nothing in this workspace's index matches that${among}. Try other words${coverage.building ? ', or ask again when indexing has finished' : ''}.`);
-    return { metadata };
-  }
-  if (!generator) await renderSnippets(stream, snippets.slice(0, deps.topK()));
-  else await answer(deps, { question, snippets, generator, history: historyOf(chatContext) }, stream, token);
+  const search = (text: string, opts: Parameters<WorkspaceIndex['query']>[1]) => deps.index.query(text, opts, token);
+  const history = generator ? historyOf(chatContext) : [];
+  // With a model, the snippets fill its budget (the whole workspace when it fits), and, when they are searched for, the model first adds search terms.
+  const outcome = await withSignal(token, (signal) =>
+    answerQuestion({ question, search, generator, topK: deps.topK(), fillBudget: true, kinds, textChars: () => deps.index.textChars(), rewrite: true, history, signal }, linkedAnswer(stream)),
+  );
+  await render(deps, stream, outcome, { kinds, building: !!coverage.building });
   return { metadata };
+}
+
+/** Runs `work` with an abort signal that follows the chat's cancellation. */
+async function withSignal<T>(token: vscode.CancellationToken, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const sub = token.onCancellationRequested(() => controller.abort());
+  try {
+    return await work(controller.signal);
+  } finally {
+    sub.dispose();
+  }
+}
+
+/** The model's answer as it streams, each citation an anchor on its snippet's lines. */
+function linkedAnswer(stream: vscode.ChatResponseStream): AnswerSink<WorkspaceResult> {
+  let locations: vscode.Location[] = [];
+  return {
+    async prompted(used) {
+      locations = await Promise.all(used.map(citationLocation));
+    },
+    text: (t) => stream.markdown(t),
+    citation: (n) => stream.anchor(locations[n - 1], `[${n}]`),
+  };
+}
+
+/** What the answer pipeline ended with, as the chat shows it: the references are what the answer cited; on failure, the snippets instead. */
+async function render(deps: ChatDeps, stream: vscode.ChatResponseStream, outcome: AnswerOutcome<WorkspaceResult>, asked: { kinds?: ChunkKind[]; building: boolean }): Promise<void> {
+  switch (outcome.kind) {
+    case 'nothing': {
+      const among = asked.kinds ? ` among ${asked.kinds[0] === 'doc' ? 'documents' : 'code'}` : '';
+      stream.markdown(`Nothing in this workspace's index matches that${among}. Try other words${asked.building ? ', or ask again when indexing has finished' : ''}.`);
+      return;
+    }
+    case 'extractive':
+      return renderSnippets(stream, outcome.snippets);
+    case 'answered':
+      return referenceUsed(stream, outcome.references);
+    case 'failed': {
+      const message = describeLanguageModelError(outcome.error);
+      deps.log.warn(`Answer failed: ${message}`);
+      stream.markdown(`${outcome.wrote ? '\n\n' : ''}**${escapeMarkdown(message)}** Here are the most relevant snippets instead:\n\n`);
+      await renderSnippets(stream, outcome.snippets);
+      stream.button(chatSettingsCommand(deps.index.all[0]?.folder));
+      return;
+    }
+    case 'cancelled':
+      return;
+  }
 }
 
 function buildingText(p: { done: number; total: number }): string {
   return p.total ? progressText(p) : 'finding files';
-}
-
-/**
- * The snippets for a question, merged where adjacent. Their number follows the model's budget (about
- * 300 tokens a snippet); a workspace whose whole text fits comfortably is sent whole, matches first.
- */
-async function retrieve(deps: ChatDeps, question: string, generator: Generator | undefined, kinds: ChunkKind[] | undefined, token: vscode.CancellationToken): Promise<WorkspaceResult[]> {
-  const whole = generator ? (await deps.index.textChars()) / 4 <= generator.maxPromptTokens * 0.7 : false;
-  const topK = whole ? 100_000 : generator ? Math.max(deps.topK(), Math.min(40, Math.floor(generator.maxPromptTokens / 300))) : deps.topK();
-  const results = await deps.index.query(question, { topK, kinds, includeAll: whole }, token);
-  return mergeAdjacentSnippets(results);
-}
-
-interface AnswerInput {
-  question: string;
-  snippets: WorkspaceResult[];
-  generator: Generator;
-  history: ChatTurn[];
-}
-
-/** A written answer with linked citations; the references are what it cited. On failure, the snippets instead. */
-async function answer(deps: ChatDeps, input: AnswerInput, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<void> {
-  const { question, snippets, generator, history } = input;
-  const budget = { maxTokens: generator.maxPromptTokens, countTokens: approxTokens };
-  const first = buildGroundedPrompt(question, snippets, budget, history);
-  const prompt = await fitToModel(generator, first, (keep) => buildGroundedPrompt(question, first.used.slice(0, keep), budget, history));
-  const used = prompt.used as WorkspaceResult[];
-  const linker = citationStream(stream, await Promise.all(used.map(citationLocation)));
-  const controller = new AbortController();
-  const sub = token.onCancellationRequested(() => controller.abort());
-  let wrote = false;
-  try {
-    await generator.generate(prompt, (t) => {
-      wrote = true;
-      linker.push(t);
-    }, controller.signal);
-    linker.end();
-    await referenceUsed(stream, answerReferences(used, linker.cited(), deps.topK()));
-  } catch (err) {
-    linker.end();
-    if (token.isCancellationRequested) return;
-    const message = describeLanguageModelError(err);
-    deps.log.warn(`Answer failed: ${message}`);
-    stream.markdown(`${wrote ? '\n\n' : ''}**${escapeMarkdown(message)}** Here are the most relevant snippets instead:\n\n`);
-    await renderSnippets(stream, snippets.slice(0, deps.topK()));
-    stream.button(chatSettingsCommand(deps.index.all[0]?.folder));
-  } finally {
-    sub.dispose();
-  }
 }
 
 /** References for an answer, and a line naming those quoted from unsaved editors. */
@@ -200,37 +187,4 @@ function historyOf(context: vscode.ChatContext): ChatTurn[] {
     }
   }
   return turns;
-}
-
-/** The stream, with what passes through it noted in `t`. (VS Code freezes the stream, so it is wrapped, not proxied.) */
-function recordingStream(stream: vscode.ChatResponseStream, t: ChatTranscript): vscode.ChatResponseStream {
-  const recording: vscode.ChatResponseStream = {
-    markdown(value) {
-      t.markdown += typeof value === 'string' ? value : value.value;
-      stream.markdown(value);
-    },
-    anchor(value, title) {
-      if (value instanceof vscode.Location) t.anchors.push({ location: value, title });
-      t.markdown += title ?? '';
-      stream.anchor(value, title);
-    },
-    button(command) {
-      t.buttons.push(command.command);
-      stream.button(command);
-    },
-    filetree(value, baseUri) {
-      stream.filetree(value, baseUri);
-    },
-    progress(value) {
-      stream.progress(value);
-    },
-    reference(value, iconPath) {
-      if (value instanceof vscode.Location) t.references.push(value);
-      stream.reference(value, iconPath);
-    },
-    push(part) {
-      stream.push(part);
-    },
-  };
-  return recording;
 }

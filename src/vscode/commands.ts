@@ -4,6 +4,7 @@ import { PauseControl } from './pauseControl';
 import { progressText } from './statusReport';
 import { clearApiKey, promptForApiKey } from './secrets';
 import { citationLabel } from '../core/prompt/citationLabel';
+import { errorText } from '../core/errorText';
 import { openCitation } from './citationTarget';
 import { StatusDocument } from './statusDocument';
 import { WorkspaceIndex, WorkspaceResult } from './workspaceIndex';
@@ -22,7 +23,7 @@ export interface CommandDeps {
 
 export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
   const statusDoc = new StatusDocument(deps.statusMarkdown);
-  const register = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  const register = (id: string, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
   context.subscriptions.push(vscode.workspace.registerFileSystemProvider(StatusDocument.scheme, statusDoc, { isReadonly: true, isCaseSensitive: true }));
 
@@ -31,7 +32,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     try {
       for (const f of deps.index.all) await f.clear();
     } catch (err) {
-      vscode.window.showErrorMessage(`Grounded: the index was not cleared: ${err instanceof Error ? err.message : err}`);
+      vscode.window.showErrorMessage(`Grounded: the index was not cleared: ${errorText(err)}`);
       return;
     }
     vscode.window.showInformationMessage('Grounded: the index was cleared. Run "Grounded: Reindex Workspace" to build it again.');
@@ -108,7 +109,7 @@ async function reindex(deps: CommandDeps): Promise<void> {
             vscode.window.showInformationMessage('Grounded: reindexing cancelled; what was indexed so far is kept.');
             return;
           }
-          vscode.window.showErrorMessage(`Grounded: reindexing ${f.folder.name} failed: ${err instanceof Error ? err.message : err}`);
+          vscode.window.showErrorMessage(`Grounded: reindexing ${f.folder.name} failed: ${errorText(err)}`);
         } finally {
           off();
           last = 0;

@@ -1,7 +1,8 @@
 import * as crypto from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { IndexProgress, IndexStatus, IndexSummary } from '../core/engine';
+import { errorText } from '../core/errorText';
+import { IndexProgress, IndexSize, IndexStatus, IndexSummary } from '../core/engine';
 import { QueryOptions, SearchResult } from '../core/retrieval/types';
 import { clearIndexFolder } from '../core/store/indexFolder';
 import { resolveIndexDir } from '../core/store/indexLocation';
@@ -84,25 +85,24 @@ export class FolderIndex {
       this.progressListeners.forEach((l) => l(p));
     });
     const e = this.settings.embeddings;
-    const apiKey = e.provider === 'openai' ? await this.deps.apiKey() : undefined;
-    const opened = await client.call({
-      op: 'open',
-      options: {
-        folder: this.folder.uri.fsPath,
-        indexDir,
-        config: this.settings.engine,
-        embedding: e.provider === 'openai' ? { baseURL: e.baseUrl, apiKey, model: e.model, dimensions: e.dimensions } : undefined,
-      },
+    const dense = e.provider !== 'none';
+    const apiKey = dense ? await this.deps.apiKey() : undefined;
+    const opened = await client.api.open({
+      folder: this.folder.uri.fsPath,
+      indexDir,
+      config: this.settings.engine,
+      embedding: dense ? { provider: e.provider, baseURL: e.baseUrl, apiKey, model: e.model, dimensions: e.dimensions } : undefined,
     });
     this.client = client;
-    if (this.paused) await client.call({ op: 'pause' });
+    if (this.paused) await client.api.pause();
     if (opened.rebuildReason) this.deps.log.info(`[${this.folder.name}] Rebuilding the index: ${opened.rebuildReason}`);
     this.deps.log.info(`[${this.folder.name}] Index open at ${this.indexDir} with ${opened.chunks} chunks.`);
   }
 
-  private async call<T>(fn: (c: EngineClient) => Promise<T>): Promise<T> {
+  /** The open engine in the worker, opened first if need be. */
+  private async engine(): Promise<EngineClient['api']> {
     await this.ready();
-    return fn(this.client!);
+    return this.client!.api;
   }
 
   /** Brings the index in line with the disk (files changed while VS Code was closed are picked up). */
@@ -110,7 +110,7 @@ export class FolderIndex {
     this.indexing = true;
     this.deps.onChanged();
     try {
-      const summary = await this.call((c) => c.call({ op: 'indexAll' }));
+      const summary = await (await this.engine()).indexAll();
       this.lastSummary = summary;
       this.lastError = summary.error;
       this.version++;
@@ -153,26 +153,26 @@ export class FolderIndex {
   }
 
   cancel(): Promise<unknown> {
-    return this.client ? this.client.call({ op: 'cancelIndex' }) : Promise.resolve();
+    return this.client ? this.client.api.cancelIndex() : Promise.resolve();
   }
 
   /** Holds indexing at the worker's gate; a worker started later is paused as it opens. */
   async pause(): Promise<void> {
     this.paused = true;
     this.deps.onChanged();
-    await this.client?.call({ op: 'pause' });
+    await this.client?.api.pause();
   }
 
   async resume(): Promise<void> {
     this.paused = false;
     this.deps.onChanged();
-    await this.client?.call({ op: 'resume' });
+    await this.client?.api.resume();
   }
 
   async updateFile(uri: vscode.Uri): Promise<void> {
     const rel = this.relative(uri);
     if (rel === undefined) return;
-    await this.call((c) => c.call({ op: 'updateFile', path: rel }));
+    await (await this.engine()).updateFile(rel);
     this.version++;
     this.deps.onChanged();
   }
@@ -180,18 +180,24 @@ export class FolderIndex {
   async removeFile(uri: vscode.Uri): Promise<void> {
     const rel = this.relative(uri);
     if (rel === undefined) return;
-    await this.call((c) => c.call({ op: 'removeFile', path: rel }));
+    await (await this.engine()).removeFile(rel);
     this.version++;
     this.deps.onChanged();
   }
 
   async query(text: string, options: Omit<QueryOptions, 'signal'>): Promise<(SearchResult & { uri: vscode.Uri })[]> {
-    const results = await this.call((c) => c.call({ op: 'query', text, options }));
+    const results = await (await this.engine()).query(text, options);
     return results.map((r) => ({ ...r, uri: vscode.Uri.joinPath(this.folder.uri, ...r.path.split('/')) }));
   }
 
-  status(): Promise<IndexStatus> {
-    return this.call((c) => c.call({ op: 'status' }));
+  /** The full report, its size on disk measured: for the status views, not for every question. */
+  async status(): Promise<IndexStatus> {
+    return (await this.engine()).status({ diskBytes: true });
+  }
+
+  /** How much there is to answer from, without touching the disk. */
+  async size(): Promise<IndexSize> {
+    return (await this.engine()).size();
   }
 
   /**
@@ -234,12 +240,8 @@ export class FolderIndex {
     this.client = undefined;
     this.opening = undefined;
     if (client) {
-      await client.call({ op: 'close' }).catch(() => undefined);
+      await client.api.close().catch(() => undefined);
       await client.terminate();
     }
   }
-}
-
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { escapeMarkdown, fencedBlock } from '../core/format/markdownText';
+import { writeAnswer } from '../core/answer/writeAnswer';
 import { Generator } from '../core/generate/generator';
-import { buildGroundedPrompt } from '../core/prompt/buildPrompt';
 import { HoverMode } from './settings';
 import { citationLabel } from '../core/prompt/citationLabel';
 import { citationLocation } from './citationTarget';
@@ -16,6 +16,8 @@ export interface HoverDeps {
 export const ASK_COMMAND = 'grounded.askAboutSymbol';
 const MAX_SNIPPETS = 3;
 const ANSWER_TIMEOUT_MS = 4000;
+/** A hover's answer is one or two sentences: a small prompt answers sooner. */
+const ANSWER_PROMPT_TOKENS = 3000;
 /**
  * Results must contain the identifier and have at least this relevance (a share of the query's best
  * score, so it means the same with lexical or fused scores): weak matches the best one dwarfs stay out.
@@ -82,18 +84,20 @@ function excerpt(text: string, needle: string): string {
   return lines.slice(Math.max(0, at - 2), at + 6).join('\n');
 }
 
+/** One or two sentences from the model, bounded in time; a slow or failing model must not cost the hover its snippets. */
 async function shortAnswer(deps: HoverDeps, word: string, results: WorkspaceResult[], token: vscode.CancellationToken): Promise<string | undefined> {
   const generator = await deps.generator();
   if (!generator) return undefined;
-  const prompt = buildGroundedPrompt(`In one or two sentences: what is \`${word}\` in this workspace?`, results, { maxTokens: Math.min(generator.maxPromptTokens, 3000) });
   const controller = new AbortController();
   const sub = token.onCancellationRequested(() => controller.abort());
-  let text = '';
   const timer = setTimeout(() => controller.abort(), ANSWER_TIMEOUT_MS);
+  let text = '';
   try {
-    await generator.generate(prompt, (t) => (text += t), controller.signal);
-  } catch {
-    // A slow or failing model must not cost the hover its snippets.
+    // What the model wrote before a timeout is still worth showing; a failure is not reported here.
+    await writeAnswer(
+      { question: `In one or two sentences: what is \`${word}\` in this workspace?`, snippets: results, generator, topK: results.length, maxPromptTokens: ANSWER_PROMPT_TOKENS, signal: controller.signal },
+      { text: (t) => (text += t), citation: (n) => (text += `[${n}]`) },
+    );
   } finally {
     clearTimeout(timer);
     sub.dispose();

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { errorText } from '../core/errorText';
 import { WorkspaceIndex } from './workspaceIndex';
 
 const DEBOUNCE_MS = 300;
@@ -65,7 +66,7 @@ export class IndexTriggers implements vscode.Disposable {
         else await folder.updateFile(uri);
         this.log.debug(`[${folder.folder.name}] ${kind === 'remove' ? 'Removed' : 'Updated'} ${rel} in the index.`);
       } catch (err) {
-        this.log.warn(`Could not update the index for ${uri.fsPath}: ${err instanceof Error ? err.message : err}`);
+        this.log.warn(`Could not update the index for ${uri.fsPath}: ${errorText(err)}`);
       }
     };
     this.pending.set(key, { timer: setTimeout(run, DEBOUNCE_MS), run });

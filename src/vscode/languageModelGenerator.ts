@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { errorText } from '../core/errorText';
 import { Generator } from '../core/generate/generator';
 import { GroundedPrompt } from '../core/prompt/buildPrompt';
 
@@ -54,5 +55,5 @@ export function describeLanguageModelError(err: unknown): string {
         return `The language model failed: ${err.message.split('\n')[0]}`;
     }
   }
-  return err instanceof Error ? err.message.split('\n')[0] : String(err);
+  return errorText(err).split('\n')[0];
 }

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
+import { errorText } from '../core/errorText';
 import { FolderIndex } from './folderIndex';
 import { McpApi, mcpApi, McpStdioServerDefinition } from './mcpApi';
 import { WorkspaceIndex } from './workspaceIndex';
 
-export const MCP_PROVIDER_ID = 'grounded';
+const MCP_PROVIDER_ID = 'grounded';
 
 export interface McpServerRegistration {
   /** False on a VS Code without the MCP server definition API (before 1.101). */
@@ -37,7 +38,7 @@ export function registerMcpServers(extensionUri: vscode.Uri, version: string, in
     provider = api.registerProvider(MCP_PROVIDER_ID, { onDidChangeMcpServerDefinitions: changed.event, provideMcpServerDefinitions: definitions });
   } catch (err) {
     // An editor whose API differs from the stable one must still get the rest of Grounded.
-    log.warn(`The Grounded MCP server could not be offered to agent mode: ${err instanceof Error ? err.message : String(err)}`);
+    log.warn(`The Grounded MCP server could not be offered to agent mode: ${errorText(err)}`);
     changed.dispose();
     return { registered: false, definitions: async () => [], dispose: () => undefined };
   }

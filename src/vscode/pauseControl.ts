@@ -20,6 +20,11 @@ export class PauseControl {
     return this.state.get<boolean>(STATE_KEY) === true;
   }
 
+  /** The pause as the workspace state holds it for the next session, whatever was stored. */
+  get stored(): unknown {
+    return this.state.get(STATE_KEY);
+  }
+
   /** Marks new folders paused when the workspace is, before any indexing starts in them. */
   async applyTo(folders: FolderIndex[]): Promise<void> {
     await vscode.commands.executeCommand('setContext', CONTEXT_KEY, this.paused);

@@ -3,7 +3,7 @@ import { searchToolText } from '../core/prompt/toolResult';
 import { SearchInput, searchQuery } from '../core/tools/searchInput';
 import { WorkspaceIndex } from './workspaceIndex';
 
-export const TOOL_NAME = 'grounded_search';
+const TOOL_NAME = 'grounded_search';
 
 /**
  * Lets agent mode and other participants search the workspace knowledge (`#grounded`): the arguments

@@ -19,6 +19,11 @@ export async function promptForApiKey(secrets: vscode.SecretStorage): Promise<bo
   return true;
 }
 
+/** Stores the key, or deletes it when there is none. */
+export function storeApiKey(secrets: vscode.SecretStorage, key: string | undefined): Thenable<void> {
+  return key ? secrets.store(KEY, key) : secrets.delete(KEY);
+}
+
 export function clearApiKey(secrets: vscode.SecretStorage): Thenable<void> {
   return secrets.delete(KEY);
 }

@@ -76,7 +76,7 @@ export function readSettings(folder: vscode.WorkspaceFolder, trusted = vscode.wo
  * A workspace-relative index folder, only if it stays inside the workspace folder: a shared
  * `.vscode/settings.json` must not be able to make the extension write elsewhere.
  */
-export function insideFolder(folder: string, relative: string): string | undefined {
+function insideFolder(folder: string, relative: string): string | undefined {
   const resolved = path.resolve(folder, relative);
   const rel = path.relative(folder, resolved);
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;

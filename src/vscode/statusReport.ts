@@ -1,5 +1,6 @@
 import { formatBytes } from '../core/discovery/walk';
 import type { IndexProgress, IndexStatus } from '../core/engine';
+import { errorText } from '../core/errorText';
 import { escapeMarkdown } from '../core/format/markdownText';
 import { whenText } from '../core/format/timeText';
 import type { IndexIdentity } from '../core/store/identity';
@@ -27,7 +28,7 @@ export async function statusMarkdown(folders: readonly StatusSource[], trusted: 
     try {
       parts.push(...folderLines(f, await f.status(), now));
     } catch (err) {
-      parts.push(`Error: ${escapeMarkdown(err instanceof Error ? err.message : String(err))}`, '');
+      parts.push(`Error: ${escapeMarkdown(errorText(err))}`, '');
     }
   }
   if (!trusted) {

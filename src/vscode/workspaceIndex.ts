@@ -4,11 +4,10 @@ import { QueryOptions, SearchResult } from '../core/retrieval/types';
 import { FolderIndex, FolderIndexDeps } from './folderIndex';
 import { readSettings } from './settings';
 
+/** The core's result, with where it is in VS Code's terms: its file's URI and its workspace folder's name. */
 export type WorkspaceResult = SearchResult & {
   uri: vscode.Uri;
   folder: string;
-  /** Quoted from an editor's unsaved text, not from the file on disk. */
-  unsaved: boolean;
 };
 
 /**
@@ -64,8 +63,7 @@ export class WorkspaceIndex implements vscode.Disposable {
           .filter((f) => f.path !== undefined);
         try {
           const results = await index.query(text, { ...options, liveFiles });
-          const live = new Set(liveFiles.map((f) => f.path));
-          return results.map((r) => ({ ...r, folder: index.folder.name, unsaved: live.has(r.path) }));
+          return results.map((r) => ({ ...r, folder: index.folder.name }));
         } catch (err) {
           index.lastError = err instanceof Error ? err.message : String(err);
           return [];
@@ -85,7 +83,7 @@ export class WorkspaceIndex implements vscode.Disposable {
     let chunks = 0;
     let building: { done: number; total: number } | undefined;
     for (const f of this.all) {
-      chunks += await f.status().then((s) => s.chunks, () => 0);
+      chunks += await f.size().then((s) => s.chunks, () => 0);
       if (!f.indexing || f.lastSummary) continue;
       building ??= { done: 0, total: 0 };
       building.done += f.progress?.done ?? 0;
@@ -97,13 +95,13 @@ export class WorkspaceIndex implements vscode.Disposable {
   /** Characters of chunk text across every folder's index. */
   async textChars(): Promise<number> {
     let n = 0;
-    for (const f of this.all) n += await f.status().then((s) => s.textChars, () => Number.POSITIVE_INFINITY);
+    for (const f of this.all) n += await f.size().then((s) => s.textChars, () => Number.POSITIVE_INFINITY);
     return n;
   }
 
   async fileCount(): Promise<number> {
     let n = 0;
-    for (const f of this.all) n += f.lastSummary?.files ?? (await f.status().then((s) => s.files, () => 0));
+    for (const f of this.all) n += f.lastSummary?.files ?? (await f.size().then((s) => s.files, () => 0));
     return n;
   }
 

@@ -21,9 +21,9 @@ test('the bundled indexing worker, without node_modules, indexes a PDF by page a
     const { startEngineWorker } = require(${JSON.stringify(client)});
     (async () => {
       const c = startEngineWorker(${JSON.stringify(path.join(shipped, 'indexWorker.js'))}, () => undefined);
-      await c.call({ op: 'open', options: { folder: ${JSON.stringify(folder)} } });
-      const summary = await c.call({ op: 'indexAll' });
-      const results = await c.call({ op: 'query', text: 'unused tickets refunded', options: { topK: 1 } });
+      await c.api.open({ folder: ${JSON.stringify(folder)} });
+      const summary = await c.api.indexAll();
+      const results = await c.api.query('unused tickets refunded', { topK: 1 });
       process.stdout.write(JSON.stringify({ added: summary.added, failed: summary.failed, skipped: summary.skipped, top: results[0] }));
       await c.terminate();
     })().catch((err) => { process.stdout.write(JSON.stringify({ error: String(err) })); process.exit(1); });`;

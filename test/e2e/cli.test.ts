@@ -324,3 +324,28 @@ test('documents through the CLI: JSON adds page and cell only where set, ask cit
   const after = JSON.parse(cli(['query', root, 'unused tickets refunded', '--json']).out);
   assert.ok(!after.results.some((r: { path: string }) => r.path.endsWith('.pdf')));
 });
+
+test('ask sends and lists adjacent chunks of one file as one source, with a model and without', async () => {
+  const root = tempDir('grounded-cli-');
+  const notes = Array.from({ length: 40 }, (_, i) => `A session expires after thirty minutes idle (note ${i + 1}).`).join('\n');
+  writeTree(root, { 'docs/sessions.md': `${notes}\n` });
+  const raw = JSON.parse(cli(['query', root, 'session expires', '--json']).out).results as { startLine: number; endLine: number }[];
+  assert.ok(raw.length >= 2, 'precondition: the section is more than one chunk');
+  const span = [Math.min(...raw.map((r) => r.startLine)), Math.max(...raw.map((r) => r.endLine))];
+  const extractive = JSON.parse(cli(['ask', root, 'session expires', '--json', '--no-update']).out);
+  assert.deepEqual(extractive.sources.map((s: { startLine: number; endLine: number }) => [s.startLine, s.endLine]), [span]);
+  const { startTestServer } = await import('../support/openaiTestServer');
+  const server = await startTestServer();
+  try {
+    const written = await cliAsync(['ask', root, 'session expires', '--json', '--no-update'], { GROUNDED_BASE_URL: server.url, GROUNDED_CHAT_MODEL: 'chat-small' });
+    assert.equal(written.code, 0, written.err);
+    const a = JSON.parse(written.out);
+    assert.deepEqual(a.sources.map((s: { startLine: number; endLine: number }) => [s.startLine, s.endLine]), [span]);
+    assert.match(a.answer, /According to docs\/sessions\.md/);
+    const sent = server.chatRequests.at(-1)!.messages.at(-1)!.content;
+    assert.match(sent, new RegExp(`\\[1\\] docs/sessions\\.md lines ${span[0]}-${span[1]}`));
+    assert.doesNotMatch(sent, /\[2\] /);
+  } finally {
+    await server.close();
+  }
+});

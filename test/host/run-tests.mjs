@@ -3,6 +3,9 @@
 // Debian's headless Chromium opens the workbench with `extensionDevelopmentPath` / `extensionTestsPath`
 // in the URL payload (the mechanism of VS Code's own browser integration tests), and the suite's exit
 // code becomes this process's (124 on timeout). Everything the run writes stays in a temp folder.
+// The terminal gets the mocha report and one line per run; the workbench, browser and server output goes
+// to host.log in that folder (see hostLog.mjs), whose tail and path are printed when the run fails, and
+// the folder is then kept.
 //
 // node test/host/run-tests.mjs --ext <extRoot> --tests <extRoot>/out/test/integration/index.js --workspace <dir>
 //   [--host oldest|newest] [--host-dir .vscode-test/<host>] [--port N] [--timeout S] [--screenshot out.png] [--preinstall <dir>[,<dir>]]
@@ -12,14 +15,17 @@
 // --settings merges JSON into the user settings. --trust turns workspace trust on (off by default).
 // --raw runs VS Code's own server (server-main.js inside the code-server package, on $SERVER_NODE or the host's
 // Node) with --enable-smoke-test-driver instead of the code-server CLI: the way to use a newer
-// code-server whose CLI no longer honours the URL payload. --keep leaves the temp folder (logs) in place.
+// code-server whose CLI no longer honours the URL payload. --keep leaves the temp folder (logs) in place
+// after a green run too. --verbose echoes every line of the log to stderr as it comes.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { format } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { openHostLog, vscodeLogEntries } from './hostLog.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = {};
@@ -46,6 +52,8 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'grounded-host-'));
 const ext = path.resolve(args.ext);
 const tests = path.resolve(args.tests);
 const workspace = path.resolve(args.workspace);
+const log = openHostLog(path.join(tmp, 'host.log'), { verbose: Boolean(args.verbose) });
+const label = args.host || path.basename(hostDir);
 
 fs.mkdirSync(path.join(tmp, 'ud', 'User'), { recursive: true });
 fs.writeFileSync(
@@ -110,13 +118,8 @@ const server = args.raw
       ],
       { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
-let serverLog = '';
-const collect = (d) => {
-  serverLog += d;
-  if (args.verbose) process.stderr.write(`[server] ${d}`);
-};
-server.stdout.on('data', collect);
-server.stderr.on('data', collect);
+server.stdout.on('data', (d) => log.chunk('server', 'stdout', String(d)));
+server.stderr.on('data', (d) => log.chunk('server', 'stderr', String(d)));
 
 let browser;
 let page;
@@ -133,17 +136,27 @@ async function finish(code) {
   try {
     process.kill(-server.pid, 'SIGTERM');
   } catch {}
-  if (!args.keep) fs.rmSync(tmp, { recursive: true, force: true });
-  console.error(`[host] exit ${code} after ${elapsed()}`);
+  try {
+    readExtensionHostLogs();
+  } catch (e) {
+    console.error(`[host] ${label}: the extension host's logs could not be read: ${e.message}`);
+  }
+  if (code !== 0) {
+    console.error(`[host] ${label}: the last lines of the host's log:\n${log.tail(80)}`);
+    console.error(`[host] ${label}: the whole log is ${log.file} (the run's folder ${tmp} is kept)`);
+  }
+  log.close();
+  if (code === 0 && !args.keep) fs.rmSync(tmp, { recursive: true, force: true });
+  console.error(`[host] ${label}: exit ${code} after ${elapsed()}`);
   process.exit(code);
 }
 const timer = setTimeout(() => {
-  console.error(`[host] TIMEOUT after ${elapsed()}\n${serverLog.slice(-3000)}`);
+  console.error(`[host] ${label}: TIMEOUT after ${elapsed()}`);
   void finish(124);
 }, Number(args.timeout || 300) * 1000);
 server.on('exit', (code) => {
   if (!finished) {
-    console.error(`[host] code-server exited (${code})\n${serverLog.slice(-3000)}`);
+    console.error(`[host] ${label}: the server exited (${code})`);
     void finish(1);
   }
 });
@@ -153,12 +166,12 @@ for (let i = 0; ; i++) {
     if ((await fetch(`http://127.0.0.1:${port}${args.raw ? '/' : '/healthz'}`)).ok) break;
   } catch {}
   if (i > 240) {
-    console.error(`[host] code-server did not start\n${serverLog}`);
+    console.error(`[host] ${label}: the server did not start`);
     await finish(1);
   }
   await new Promise((r) => setTimeout(r, 250));
 }
-console.error(`[host] ${args.raw ? 'VS Code server' : 'code-server'} up after ${elapsed()}`);
+log.line('host', 'info', `${args.raw ? 'VS Code server' : 'code-server'} up after ${elapsed()}`);
 
 browser = await chromium.launch({
   executablePath: args.chromium || '/usr/bin/chromium',
@@ -167,12 +180,15 @@ browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-page.on('pageerror', (e) => console.error('[page error]', e.message));
+page.on('pageerror', (e) => log.line('page', 'error', e.stack || e.message));
+// The browser console repeats the workbench log (which comes through codeAutomationLog): only its
+// warnings and errors add anything, such as failed requests.
 page.on('console', (msg) => {
-  if (args.verbose) console.error(`[browser ${msg.type()}]`, msg.text());
+  if (msg.type() === 'error' || msg.type() === 'warning') log.line('browser', msg.type() === 'warning' ? 'warn' : 'error', msg.text());
 });
-// The test runner inside the host reports through these two functions.
-await page.exposeFunction('codeAutomationLog', (type, a) => (console[type] || console.log)(...a));
+// The test runner inside the host reports through these two functions; the workbench's whole log (with
+// the extension host's console, where the mocha report is) comes through the first.
+await page.exposeFunction('codeAutomationLog', (type, a) => log.line('workbench', type, format(...(Array.isArray(a) ? a : [a]))));
 await page.exposeFunction('codeAutomationExit', async (code) => {
   clearTimeout(timer);
   await finish(code);
@@ -180,7 +196,20 @@ await page.exposeFunction('codeAutomationExit', async (code) => {
 const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
 const payload = JSON.stringify([['extensionDevelopmentPath', remote(ext)], ['extensionTestsPath', remote(tests)], ['skipWelcome', 'true']]);
 await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
-console.error(`[host] workbench loaded after ${elapsed()}`);
+log.line('host', 'info', `workbench loaded after ${elapsed()}`);
+
+// The extension host logs to files of its own (where an extension's uncaught errors go), not to the
+// workbench: their errors join the run's log once the run is over (their many warnings, about built-in
+// extensions, would push the workbench's last lines out of the tail; they stay in the kept folder).
+function readExtensionHostLogs() {
+  for (const dir of [path.join(tmp, 'ud', 'logs'), path.join(tmp, 'sd')].filter((d) => fs.existsSync(d))) {
+    for (const f of fs.readdirSync(dir, { recursive: true }).filter((n) => /exthost\.log$/i.test(n))) {
+      for (const e of vscodeLogEntries(fs.readFileSync(path.join(dir, f), 'utf8'))) {
+        if (e.level === 'error') log.line('exthost', e.level, e.text);
+      }
+    }
+  }
+}
 
 function freePort() {
   return new Promise((resolve, reject) => {

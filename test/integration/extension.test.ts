@@ -297,7 +297,9 @@ describe('Grounded in a real extension host', () => {
       for (const folderUri of [...api.writtenFolders, folder().uri]) await grep(folderUri);
       assert.deepEqual(found, [], 'the key is in no file the extension wrote');
     } finally {
-      for (const [k] of settings) await config.update(k, undefined, vscode.ConfigurationTarget.Workspace);
+      // Providers off first: a base URL cleared before them leaves openai on with the default (internet) host,
+      // and a rebuild against it retries for most of a minute before the next test can start.
+      for (const [k] of [...settings].reverse()) await config.update(k, undefined, vscode.ConfigurationTarget.Workspace);
       await api.storeApiKey(undefined);
       await server.close();
       await api.whenIndexed();

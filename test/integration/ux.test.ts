@@ -207,6 +207,34 @@ describe('What a VS Code user sees (issue #12)', () => {
     }
   });
 
+  it('with a model and a workspace too big to send whole, the model first adds search terms, and they find what the words of the question do not', async () => {
+    // The rewrite request holds the question alone; the answer's holds the snippets.
+    const server = await startTestServer({ answer: (q) => (q.includes('Question:') ? `From ${/\[1\] (\S+)/.exec(q)?.[1]} [1].` : 'quagmire_ledger') });
+    const config = vscode.workspace.getConfiguration('grounded');
+    // Well over 70% of the endpoint's 12,000-token prompt (4 characters a token): searched, not sent whole.
+    const filler = Array.from({ length: 900 }, (_, i) => `Paragraph ${i} of the almanac lists tides, moons and harvest dates.`).join('\n');
+    try {
+      await writeFile('docs/almanac.md', `# Almanac\n\n${filler}\n`);
+      await writeFile('src/ledger.ts', 'export function quagmire_ledger(): number {\n  return 0;\n}\n');
+      await config.update('chat.baseUrl', server.url, vscode.ConfigurationTarget.Workspace);
+      await config.update('chat.model', 'local-test', vscode.ConfigurationTarget.Workspace);
+      await config.update('chat.provider', 'openai', vscode.ConfigurationTarget.Workspace);
+      await until('settings and files', async () => api.index.all[0].currentSettings.chat.provider === 'openai' && (await paths(api, 'quagmire_ledger')).includes('src/ledger.ts') && (await api.index.textChars()) > 12_000 * 0.7 * 4, 60_000);
+      assert.deepEqual(await paths(api, 'which routine tallies the marmosets?'), [], 'precondition: the words alone find nothing');
+      const t = await ask(api, '@grounded which routine tallies the marmosets?');
+      assert.equal(server.chatRequests.length, 2, 'the rewrite, then the answer');
+      assert.match(server.chatRequests[0].messages[0].content, /search terms/);
+      assert.match(server.chatRequests[1].messages.at(-1)!.content, /\[1\] src\/ledger\.ts lines 1-3/);
+      assert.match(t.markdown, /^From src\/ledger\.ts \[1\]\.$/m);
+    } finally {
+      for (const k of ['chat.provider', 'chat.baseUrl', 'chat.model']) await config.update(k, undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.workspace.fs.delete(fileUri('docs/almanac.md'));
+      await vscode.workspace.fs.delete(fileUri('src/ledger.ts'));
+      await server.close();
+      await until('the files gone', async () => !(await paths(api, 'quagmire_ledger almanac')).length);
+    }
+  });
+
   it('with embeddings on, the hover shows snippets, and its Ask link names a snake_case symbol without a backslash', async () => {
     const server = await startTestServer({ dimensions: 32 });
     const config = vscode.workspace.getConfiguration('grounded');
@@ -233,7 +261,9 @@ describe('What a VS Code user sees (issue #12)', () => {
       assert.ok(text.includes('Ask @grounded about `resolve_redirects`'), text);
       assert.ok(!text.includes('resolve\\_redirects`'), 'no visible backslash');
     } finally {
-      for (const [k] of settings) await config.update(k, undefined, vscode.ConfigurationTarget.Workspace);
+      // Providers off first: a base URL cleared before them leaves openai on with the default (internet) host,
+      // and a rebuild against it retries for most of a minute before the next test can start.
+      for (const [k] of [...settings].reverse()) await config.update(k, undefined, vscode.ConfigurationTarget.Workspace);
       await server.close();
       await api.whenIndexed();
     }

@@ -6,7 +6,7 @@ import { withDefaults } from '../../src/core/config';
 import { createPathFilter } from '../../src/core/discovery/pathFilter';
 import { Engine } from '../../src/core/engine';
 import { ShardedStore } from '../../src/core/store/shardedStore';
-import { readSharedIndexSettings } from '../../src/core/workspaceSettings';
+import { readSharedIndexSettings } from '../../src/vscode/sharedSettingsFile';
 import { awsSecret, ecSec1, encryptedPkcs8, openSshKey, pgpPrivateBlock, pkcs8, rsaPkcs1, tokens } from '../support/fakeSecrets';
 import { tempDir, writeTree } from '../unit/helpers';
 

@@ -4,7 +4,8 @@ import * as path from 'path';
 import { test } from 'node:test';
 import { createCodeChunker } from '../../src/core/chunk/codeChunker';
 import { createGrammarLoader, defaultWasmLocation } from '../../src/core/chunk/grammars';
-import { LanguageInfo, languageForPath } from '../../src/core/chunk/languages';
+import { LanguageInfo, languageForPath, SHIPPED_GRAMMARS } from '../../src/core/chunk/languages';
+import { SYNTAX } from '../../src/core/chunk/syntaxTables';
 import { splitLines } from '../../src/core/chunk/lineWindowChunker';
 import { approxTokens, Chunk } from '../../src/core/types';
 
@@ -56,8 +57,8 @@ test('every fixture at every limit: all lines covered, texts exact, chunks withi
 
 test('every shipped grammar loads and chunks by syntax', async () => {
   const byGrammar = new Map(FIXTURES.map((f) => [languageForPath(f)!.grammar!, f]));
-  const shipped = ['typescript', 'tsx', 'javascript', 'python', 'go', 'rust', 'java', 'c_sharp', 'c', 'cpp', 'ruby', 'php', 'kotlin', 'swift', 'scala', 'lua', 'bash'];
-  for (const grammar of shipped) {
+  assert.deepEqual(Object.keys(SYNTAX).sort(), [...SHIPPED_GRAMMARS].sort(), 'a syntax table for each shipped grammar, and no other');
+  for (const grammar of SHIPPED_GRAMMARS) {
     const file = byGrammar.get(grammar);
     assert.ok(file, `a fixture for ${grammar}`);
     const chunks = await chunksOf(file, 40);

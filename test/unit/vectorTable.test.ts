@@ -98,3 +98,90 @@ test('the committed kernel bytes are what the .wat source compiles to', () => {
   const root = path.resolve(__dirname, '../../..');
   execFileSync(process.execPath, [path.join(root, 'scripts/build-wasm.mjs'), '--check'], { stdio: 'pipe' });
 });
+
+/** A standard normal from a generator in [-0.5, 0.5). */
+function gaussian(next: () => number): number {
+  return Math.sqrt(-2 * Math.log(next() + 0.5 || 1e-12)) * Math.cos(2 * Math.PI * next());
+}
+
+/**
+ * Vectors shaped like an embedding model's rather than uniform noise: a variance that falls off across
+ * the dimensions, a few dimensions with a large offset common to every row (the outliers real models
+ * have, which are what a per-row int8 scale handles worst), and rows gathered around 40 topics.
+ * Queries are near one row, so the top scores crowd together where an int8 error matters most.
+ */
+function embeddingLike(dims: number, rows: number, queries: number, seed: number): { rows: number[][]; queries: number[][] } {
+  const next = random(seed);
+  const spread = Array.from({ length: dims }, (_, d) => 1 / (1 + d / (dims / 16)));
+  const offset = (d: number) => (d < 3 ? 3 : 0);
+  const topics = Array.from({ length: 40 }, () => spread.map((s, d) => offset(d) + s * gaussian(next)));
+  const made = Array.from({ length: rows }, () => topics[Math.floor((next() + 0.5) * topics.length)].map((x, d) => x + 0.5 * spread[d] * gaussian(next)));
+  const near = Array.from({ length: queries }, () => made[Math.floor((next() + 0.5) * rows)].map((x, d) => x + (1.2 / Math.sqrt(dims)) * spread[d] * gaussian(next)));
+  return { rows: made, queries: near };
+}
+
+for (const dims of [384, 768]) {
+  test(`int8 scan with exact rescoring: recall@10 ≥ 0.99 against the float scan, ${dims} dims, and exact scores`, () => {
+    const data = embeddingLike(dims, 6000, 40, dims);
+    const table = new VectorTable(dims);
+    data.rows.forEach((v, i) => table.set(`c${i}`, v));
+    let found = 0;
+    for (const q of data.queries) {
+      const exact = table.searchExact(q, 10);
+      const hits = table.search(q, 10);
+      const truth = new Set(exact.map((h) => h.id));
+      found += hits.filter((h) => truth.has(h.id)).length;
+      // Rescored by the float kernel: the very score the float scan gives, and a true cosine.
+      assert.equal(hits[0].id, exact[0].id);
+      assert.equal(hits[0].score, exact[0].score);
+      const row = data.rows[Number(hits[0].id.slice(1))];
+      assert.ok(Math.abs(hits[0].score - cosine(q, row)) < 1e-5, `${hits[0].score} vs ${cosine(q, row)}`);
+      const exactOf = new Map(exact.map((h) => [h.id, h.score]));
+      for (const h of hits) if (exactOf.has(h.id)) assert.equal(h.score, exactOf.get(h.id));
+    }
+    const recall = found / (10 * data.queries.length);
+    assert.ok(recall >= 0.99, `recall@10 ${recall}`);
+  });
+}
+
+test('search cuts its candidates by the int8 rows: a row the int8 rounding ranks below the cut is missed', () => {
+  // In units of one int8 step, the best row is (0.49, 0.49) off the first axis and rounds to (0, 0);
+  // the decoys are (0.51, 0) and round to (1, 0). Exactly the best row wins, in int8 every decoy does,
+  // and there are more decoys than candidates: this proves the search scans the int8 rows.
+  const step = 1 / 127;
+  const table = new VectorTable(3);
+  table.set('best', [1, 0.49 * step, 0.49 * step]);
+  for (let i = 0; i < 100; i++) table.set(`decoy${i}`, [1, 0.51 * step, 0]);
+  const q = [1, 1, 1];
+  assert.equal(table.searchExact(q, 1)[0].id, 'best');
+  assert.match(table.search(q, 1)[0].id, /^decoy/);
+  // With room for every decoy (and still fewer candidates than rows), rescoring puts the best row first.
+  const roomy = new VectorTable(3, { oversample: 101 });
+  roomy.set('best', [1, 0.49 * step, 0.49 * step]);
+  for (let i = 0; i < 100; i++) roomy.set(`decoy${i}`, [1, 0.51 * step, 0]);
+  for (let i = 0; i < 50; i++) roomy.set(`far${i}`, [-1, 0, 0]);
+  assert.deepEqual(roomy.search(q, 1), table.searchExact(q, 1));
+});
+
+test('accept filters before the candidates are cut, deleted rows never come back, oversample 0 is the float scan', () => {
+  const dims = 32;
+  const next = random(3);
+  const table = new VectorTable(dims);
+  const exactOnly = new VectorTable(dims, { oversample: 0 });
+  const rows = Array.from({ length: 3000 }, () => Array.from({ length: dims }, () => gaussian(next)));
+  rows.forEach((v, i) => {
+    table.set(`r${i}`, v);
+    exactOnly.set(`r${i}`, v);
+  });
+  const q = rows[17];
+  assert.equal(table.search(q, 1)[0].id, 'r17');
+  const odd = table.search(q, 10, (id) => Number(id.slice(1)) % 2 === 1);
+  assert.equal(odd.length, 10);
+  assert.ok(odd.every((h) => Number(h.id.slice(1)) % 2 === 1));
+  assert.deepEqual(odd, table.searchExact(q, 10, (id) => Number(id.slice(1)) % 2 === 1));
+  table.delete('r17');
+  assert.ok(!table.search(q, 100).some((h) => h.id === 'r17'));
+  table.set('r17', rows[17]); // reuses the freed slot, its int8 row rewritten
+  assert.equal(table.search(q, 1)[0].id, 'r17');
+  assert.deepEqual(exactOnly.search(q, 25), table.searchExact(q, 25));
+});

@@ -2,30 +2,20 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { Chunk, ChunkOptions } from '../types';
+import { connect, Connection, WorkerStoppedError } from '../worker/rpcConnection';
 import { CodeChunkFn } from './chunkFile';
-import { LanguageInfo } from './languages';
 
-export interface CodeChunkRequest {
-  id: number;
-  path: string;
-  text: string;
-  lang: LanguageInfo;
-  opts: ChunkOptions;
+/** What a code-chunking thread serves: the engine thread's own chunker, run there. */
+export interface CodeChunkApi {
+  chunk: CodeChunkFn;
 }
 
-export type CodeChunkReply = { id: number; chunks: Chunk[] } | { id: number; error: string } | { log: string };
-
-interface Pending {
-  resolve: (chunks: Chunk[]) => void;
-  reject: (err: Error) => void;
-  request: CodeChunkRequest;
+/** What a code-chunking thread tells the engine unasked. */
+export interface CodeChunkEvents {
+  log: string;
 }
 
-interface PoolWorker {
-  worker: Worker;
-  pending: Map<number, Pending>;
-}
+type PoolWorker = Connection<CodeChunkApi, CodeChunkEvents>;
 
 /**
  * Code chunking on worker threads, one fewer than the cores (the engine's own thread keeps one).
@@ -35,54 +25,35 @@ interface PoolWorker {
  */
 export function createCodeChunkPool(workerFile: string, size: number, fallback: CodeChunkFn, log?: (message: string) => void): CodeChunkFn & { close(): Promise<void> } {
   const workers: (PoolWorker | undefined)[] = new Array(size).fill(undefined);
-  let nextId = 1;
 
   const start = (slot: number): PoolWorker => {
-    const worker = new Worker(workerFile);
-    const entry: PoolWorker = { worker, pending: new Map() };
-    worker.unref();
-    worker.on('message', (reply: CodeChunkReply) => {
-      if ('log' in reply) return log?.(reply.log);
-      const p = entry.pending.get(reply.id);
-      if (!p) return;
-      entry.pending.delete(reply.id);
-      if (entry.pending.size === 0) worker.unref();
-      if ('error' in reply) p.reject(new Error(reply.error));
-      else p.resolve(reply.chunks);
+    const entry: PoolWorker = connect<CodeChunkApi, CodeChunkEvents>(new Worker(workerFile), {
+      name: 'code-chunking thread',
+      unrefWhenIdle: true,
+      onStopped: (err, pending) => {
+        if (workers[slot] === entry) workers[slot] = undefined;
+        if (pending > 0) log?.(`${err.message.replace(/\.$/, '')}; its files are chunked on the indexing thread.`);
+      },
     });
-    const fail = (why: string) => {
-      if (workers[slot] === entry) workers[slot] = undefined;
-      log?.(`The code-chunking thread stopped (${why}); its files are chunked on the indexing thread.`);
-      for (const p of entry.pending.values()) {
-        const { path: file, text, lang, opts } = p.request;
-        fallback(file, text, lang, opts).then(p.resolve, p.reject);
-      }
-      entry.pending.clear();
-    };
-    worker.on('error', (err) => fail(err.message));
-    worker.on('exit', (code) => {
-      if (entry.pending.size > 0) fail(`exit code ${code}`);
-      else if (workers[slot] === entry) workers[slot] = undefined;
-    });
+    if (log) entry.on('log', log);
     workers[slot] = entry;
     return entry;
   };
 
   const chunk: CodeChunkFn = (file, text, lang, opts) => {
     let best = 0;
-    for (let i = 1; i < size; i++) if ((workers[i]?.pending.size ?? 0) < (workers[best]?.pending.size ?? 0)) best = i;
+    for (let i = 1; i < size; i++) if ((workers[i]?.pending ?? 0) < (workers[best]?.pending ?? 0)) best = i;
     const entry = workers[best] ?? start(best);
-    const request: CodeChunkRequest = { id: nextId++, path: file, text, lang, opts };
-    return new Promise<Chunk[]>((resolve, reject) => {
-      if (entry.pending.size === 0) entry.worker.ref();
-      entry.pending.set(request.id, { resolve, reject, request });
-      entry.worker.postMessage(request);
+    // A thread that stops fails what it held with WorkerStoppedError; only that is re-chunked here.
+    return entry.api.chunk(file, text, lang, opts).catch((err: unknown) => {
+      if (err instanceof WorkerStoppedError) return fallback(file, text, lang, opts);
+      throw err;
     });
   };
 
   return Object.assign(chunk, {
     async close() {
-      await Promise.all(workers.map((w) => w?.worker.terminate()));
+      await Promise.all(workers.map((w) => w?.terminate()));
     },
   });
 }

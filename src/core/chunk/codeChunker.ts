@@ -1,11 +1,10 @@
 import type { Node, Parser, Tree } from 'web-tree-sitter';
+import { errorText } from '../errorText';
+import type { CodeChunkFn } from './chunkFile';
 import { Chunk, ChunkOptions } from '../types';
 import { createGrammarLoader, defaultWasmLocation, GrammarLoader, WasmLocation } from './grammars';
-import { LanguageInfo } from './languages';
 import { chunkLineWindows, lineWindows, maxCharsFor, splitLines } from './lineWindowChunker';
 import { BODY_TYPES, kindLabel, SYNTAX, SyntaxTable } from './syntaxTables';
-
-export type CodeChunker = (relPath: string, text: string, lang: LanguageInfo, opts: ChunkOptions) => Promise<Chunk[]>;
 
 export interface CodeChunkerTuning {
   /** A parse that takes longer is abandoned for line windows (error recovery on garbage can take many seconds). */
@@ -79,7 +78,7 @@ interface Source {
  * non-blank line is in some chunk. A grammar that does not load, a parse that fails or is mostly
  * errors, and any other trouble fall back to line windows: it never throws.
  */
-export function createCodeChunker(loc?: WasmLocation, log?: (message: string) => void, tuning: CodeChunkerTuning = {}): CodeChunker {
+export function createCodeChunker(loc?: WasmLocation, log?: (message: string) => void, tuning: CodeChunkerTuning = {}): CodeChunkFn {
   let load: GrammarLoader | undefined;
   const timeoutMs = tuning.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
   return async (relPath, text, lang, opts) => {
@@ -92,7 +91,7 @@ export function createCodeChunker(loc?: WasmLocation, log?: (message: string) =>
         if (chunks) return chunks;
       }
     } catch (err) {
-      log?.(`Syntax chunking failed for ${relPath} (${message(err)}); it is chunked by lines.`);
+      log?.(`Syntax chunking failed for ${relPath} (${errorText(err)}); it is chunked by lines.`);
     }
     return chunkLineWindows(relPath, text, lang.id, 'code', opts);
   };
@@ -113,10 +112,6 @@ function syntaxChunks(parser: Parser, table: SyntaxTable, relPath: string, text:
   }
 }
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /** Parses under a time budget; undefined when the parse fails or runs out of time. */
 function parseWithin(parser: Parser, text: string, timeoutMs: number, relPath: string, log?: (message: string) => void): Tree | undefined {
   const deadline = Date.now() + timeoutMs;
@@ -125,7 +120,7 @@ function parseWithin(parser: Parser, text: string, timeoutMs: number, relPath: s
     tree = parser.parse(text, null, { progressCallback: () => Date.now() > deadline });
     if (!tree) log?.(`Parsing ${relPath} took over ${timeoutMs} ms; it is chunked by lines.`);
   } catch (err) {
-    log?.(`Could not parse ${relPath} (${message(err)}); it is chunked by lines.`);
+    log?.(`Could not parse ${relPath} (${errorText(err)}); it is chunked by lines.`);
   }
   // A cancelled parse is otherwise resumed by the next call, on the next file's text.
   if (!tree) parser.reset();
@@ -395,20 +390,24 @@ function unitsOf(nodes: Node[], src: Source, container: readonly string[], depth
     if (attached.length === 0) flushPending();
     pending = [];
     closeLoose();
-    const def = item.def;
-    const unit: Unit = {
-      start: attached.length ? attached[0].start : item.start,
-      end: item.end,
-      container,
-      names: [`${labelOf(def, inClass)} ${nameOf(def)}`],
-      role: 'definition',
-      mergeable: true,
-    };
-    units.push(...(item.container ? splitIfLarge(unit, def, src, depth) : [unit]));
+    units.push(...definitionUnits(item, item.def, attached[0]?.start ?? item.start, { src, container, depth, inClass }));
   }
   flushPending();
   closeLoose();
   return dropOverlaps(units);
+}
+
+/** A definition's unit, from its first attached comment on; a large container split into its members. */
+function definitionUnits(item: Item, def: Node, start: number, at: { src: Source; container: readonly string[]; depth: number; inClass: boolean }): Unit[] {
+  const unit: Unit = {
+    start,
+    end: item.end,
+    container: at.container,
+    names: [`${labelOf(def, at.inClass)} ${nameOf(def)}`],
+    role: 'definition',
+    mergeable: true,
+  };
+  return item.container ? splitIfLarge(unit, def, at.src, at.depth) : [unit];
 }
 
 /**

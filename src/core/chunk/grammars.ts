@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Language, Parser } from 'web-tree-sitter';
+import { errorText } from '../errorText';
 
 /** Where the tree-sitter runtime (`tree-sitter.wasm`) and the grammars (`tree-sitter-<name>.wasm`) are. */
 export interface WasmLocation {
@@ -58,7 +59,7 @@ export function createGrammarLoader(loc: WasmLocation, log?: (message: string) =
     let parser = parsers.get(grammar);
     if (!parser) {
       parser = load(grammar).catch((err: unknown) => {
-        log?.(`The ${grammar} grammar could not be loaded (${err instanceof Error ? err.message : String(err)}); its files are chunked by lines.`);
+        log?.(`The ${grammar} grammar could not be loaded (${errorText(err)}); its files are chunked by lines.`);
         return undefined;
       });
       parsers.set(grammar, parser);

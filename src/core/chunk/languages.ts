@@ -1,4 +1,8 @@
 import * as path from 'path';
+import shippedGrammars from './shippedGrammars.json';
+
+/** The tree-sitter grammars in `dist/grammars` (esbuild.js copies exactly these). */
+export const SHIPPED_GRAMMARS: readonly string[] = shippedGrammars;
 
 /** A code language: its id, and the tree-sitter grammar that parses it when one ships with Grounded. */
 export interface LanguageInfo {
@@ -6,7 +10,7 @@ export interface LanguageInfo {
   grammar?: string;
 }
 
-/** Languages with a grammar in `dist/grammars` (esbuild.js copies exactly these), by extension. */
+/** Languages with a tree-sitter grammar, by extension; a grammar not in SHIPPED_GRAMMARS is chunked by lines. */
 const PARSED: Record<string, [grammar: string, extensions: string[]]> = {
   typescript: ['typescript', ['.ts', '.mts', '.cts']],
   typescriptreact: ['tsx', ['.tsx']],
@@ -96,7 +100,7 @@ const BY_EXTENSION = buildExtensionTable();
 
 function buildExtensionTable(): Map<string, LanguageInfo> {
   const table = new Map<string, LanguageInfo>();
-  for (const [id, [grammar, exts]] of Object.entries(PARSED)) for (const e of exts) table.set(e, { id, grammar });
+  for (const [id, [grammar, exts]] of Object.entries(PARSED)) for (const e of exts) table.set(e, shipped({ id, grammar }));
   for (const [id, exts] of Object.entries(UNPARSED)) for (const e of exts) table.set(e, { id });
   return table;
 }
@@ -108,10 +112,15 @@ function buildExtensionTable(): Map<string, LanguageInfo> {
 export function languageForPath(relPath: string): LanguageInfo | undefined {
   const base = path.posix.basename(relPath);
   const named = Object.prototype.hasOwnProperty.call(BY_NAME, base) ? BY_NAME[base] : undefined;
-  if (named) return { ...named };
+  if (named) return shipped(named);
   if (/^(Dockerfile|Containerfile)\./.test(base)) return { id: 'dockerfile' };
   const ext = path.posix.extname(base).toLowerCase();
   const known = BY_EXTENSION.get(ext);
   // A copy, so a caller that changes it cannot change the table.
   return known ? { ...known } : undefined;
+}
+
+/** A copy of a language, without its grammar when that grammar is not shipped. */
+function shipped(info: LanguageInfo): LanguageInfo {
+  return info.grammar && SHIPPED_GRAMMARS.includes(info.grammar) ? { ...info } : { id: info.id };
 }

@@ -49,7 +49,7 @@ async function chunkCell(relPath: string, cell: NotebookCell, language: Language
 }
 
 /** The cells and kernel language of an nbformat 4 notebook; undefined for anything else. */
-export function parseNotebook(text: string): { cells: NotebookCell[]; language: LanguageInfo } | undefined {
+function parseNotebook(text: string): { cells: NotebookCell[]; language: LanguageInfo } | undefined {
   let nb: { cells?: unknown; metadata?: Record<string, unknown> };
   try {
     nb = JSON.parse(text);

@@ -16,6 +16,7 @@ const set = (s: string) => new Set(s.split(/\s+/).filter(Boolean));
 const JS_DEFS = 'function_declaration generator_function_declaration class_declaration abstract_class_declaration interface_declaration type_alias_declaration enum_declaration internal_module module method_definition abstract_method_signature function_signature';
 const JS_CONTAINERS = 'class_declaration abstract_class_declaration interface_declaration internal_module module class';
 
+/** One table for each grammar in shippedGrammars.json (the code chunker's tests check that they match). */
 export const SYNTAX: Record<string, SyntaxTable> = {
   typescript: { definitions: set(JS_DEFS), containers: set(JS_CONTAINERS), wrappers: set('export_statement ambient_declaration'), imports: set('import_statement') },
   tsx: { definitions: set(JS_DEFS), containers: set(JS_CONTAINERS), wrappers: set('export_statement ambient_declaration'), imports: set('import_statement') },

@@ -1,9 +1,11 @@
+import { INDEX_FOLDER_NAME } from '../store/indexLocation';
+
 /**
  * What is never indexed unless a user explicitly includes it: dependencies, VCS data, build outputs,
  * and files that usually hold secrets (gitignore syntax).
  */
 export const DEFAULT_EXCLUDED_DIRS = [
-  'node_modules/', '.git/', '.hg/', '.svn/', '.grounded/', '.vscode-test/',
+  'node_modules/', '.git/', '.hg/', '.svn/', `${INDEX_FOLDER_NAME}/`, '.vscode-test/',
   'dist/', 'out/', 'build/', 'target/', 'bin/', 'obj/', '.next/', '.nuxt/', 'coverage/', '.cache/',
   '__pycache__/', '.venv/', 'venv/', '.tox/', '.mypy_cache/', '.pytest_cache/', '.gradle/', '.idea/',
 ];

@@ -104,7 +104,11 @@ function directoryWatcher(folder: string, report: (rel: string) => void, watchab
       const wanted = new Set(relDirs);
       for (const rel of appeared) if (fs.existsSync(path.join(folder, rel))) wanted.add(rel);
       appeared.clear();
-      for (const [rel, w] of watchers) if (!wanted.has(rel)) (w.close(), watchers.delete(rel));
+      for (const [rel, w] of watchers) {
+        if (wanted.has(rel)) continue;
+        w.close();
+        watchers.delete(rel);
+      }
       for (const rel of wanted) watchOne(rel);
     },
     close() {

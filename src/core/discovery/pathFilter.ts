@@ -87,7 +87,7 @@ export function createPathFilter(root: string, config: GroundedConfig): PathFilt
  * keeps out, and the setting may come from a repository's own `.vscode/settings.json`. Built-in and
  * user rules are separate sets, so even a user pattern cannot reach into the built-in one.
  */
-export function addingPatterns(patterns: readonly string[]): string[] {
+function addingPatterns(patterns: readonly string[]): string[] {
   return patterns.filter((p) => typeof p === 'string' && !p.trimStart().startsWith('!'));
 }
 

@@ -73,7 +73,7 @@ function pdfErrorReason(err: unknown): string {
 }
 
 /** Text items joined into lines: a new line where pdf.js marks one, or where the baseline moves. */
-export function linesOf(items: (TextItem | TextMarkedContent)[]): PdfLine[] {
+function linesOf(items: (TextItem | TextMarkedContent)[]): PdfLine[] {
   const lines: PdfLine[] = [];
   let text = '';
   let size = 0;

@@ -21,91 +21,103 @@ export interface Discovery {
   skipped: SkippedFile[];
 }
 
-/** Relative path with `/`, whatever the platform. */
-export function toRelPath(root: string, absPath: string): string {
-  return path.relative(root, absPath).split(path.sep).join('/');
-}
-
 /**
  * Every indexable file under `root`. Symbolic links are followed only while they stay inside the root,
  * and a directory reached twice (a link loop) is walked once. Skipped files are reported with a reason;
  * skipped directories are reported only when a user could be surprised (links), not for `node_modules`.
  */
 export async function discoverFiles(root: string, config: GroundedConfig, filter?: PathFilter): Promise<Discovery> {
-  const rules = filter ?? createPathFilter(root, config);
   const realRoot = await fs.promises.realpath(root);
-  const files: DiscoveredFile[] = [];
-  const skipped: SkippedFile[] = [];
-  const seenDirs = new Set<string>([realRoot]);
+  const walk: Walk = { root, realRoot, config, rules: filter ?? createPathFilter(root, config), files: [], skipped: [], seenDirs: new Set([realRoot]) };
   const stack: string[] = [''];
-
   while (stack.length > 0) {
     const relDir = stack.pop()!;
-    let entries: fs.Dirent[];
-    try {
-      entries = await fs.promises.readdir(path.join(root, relDir), { withFileTypes: true });
-    } catch (err) {
-      skipped.push({ relPath: relDir || '.', reason: `cannot read folder (${(err as NodeJS.ErrnoException).code ?? err})` });
-      continue;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = await readFolder(walk, relDir);
     const toStat: string[] = [];
     for (const entry of entries) {
       const relPath = relDir ? `${relDir}/${entry.name}` : entry.name;
-      // Node decodes names as UTF-8; a name that is not comes back with U+FFFD and cannot be opened by it.
-      if (entry.name.includes('\uFFFD')) {
-        skipped.push({ relPath, reason: 'file name is not valid UTF-8' });
-        continue;
-      }
-      const absPath = path.join(root, relPath);
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
-        const target = await resolveInside(realRoot, absPath);
-        if (!target.ok) {
-          skipped.push({ relPath, reason: target.reason });
-          continue;
-        }
-        isDir = target.stat.isDirectory();
-        isFile = target.stat.isFile();
-        if (isDir) {
-          if (seenDirs.has(target.real)) {
-            skipped.push({ relPath, reason: 'symbolic link to a folder already indexed (loop)' });
-            continue;
-          }
-          seenDirs.add(target.real);
-        }
-      } else if (isDir) {
-        seenDirs.add(await fs.promises.realpath(absPath).catch(() => absPath));
-      }
-      if (!isDir && !isFile) continue;
-      const reason = rules.checkEntry(relPath, isDir);
-      if (reason) {
-        if (!isDir) skipped.push({ relPath, reason });
-        continue;
-      }
-      if (isDir) stack.push(relPath);
-      else toStat.push(relPath);
+      const kind = await entryKind(walk, relPath, entry);
+      if (kind === 'folder') stack.push(relPath);
+      else if (kind === 'file') toStat.push(relPath);
     }
-    // A folder's files are stat'ed together: one at a time, the walk of a 50k-file workspace waits
-    // on 50k sequential round trips to the thread pool.
-    for (let i = 0; i < toStat.length; i += STAT_BATCH) {
-      const batch = toStat.slice(i, i + STAT_BATCH);
-      const stats = await Promise.allSettled(batch.map((relPath) => fs.promises.stat(path.join(root, relPath))));
-      stats.forEach((result, k) => {
-        const relPath = batch[k];
-        if (result.status === 'rejected') {
-          skipped.push({ relPath, reason: `cannot read (${(result.reason as NodeJS.ErrnoException).code ?? result.reason})` });
-        } else if (result.value.size > sizeLimitFor(relPath, config)) {
-          skipped.push({ relPath, reason: `larger than ${formatBytes(sizeLimitFor(relPath, config))} (${formatBytes(result.value.size)})` });
-        } else {
-          files.push({ relPath, size: result.value.size, mtimeMs: result.value.mtimeMs });
-        }
-      });
-    }
+    await statFiles(walk, toStat);
   }
-  files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
-  return { files, skipped };
+  walk.files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
+  return { files: walk.files, skipped: walk.skipped };
+}
+
+/** One walk's settings and what it has found so far. */
+interface Walk {
+  root: string;
+  realRoot: string;
+  config: GroundedConfig;
+  rules: PathFilter;
+  files: DiscoveredFile[];
+  skipped: SkippedFile[];
+  /** Real paths of the folders walked, so that a link back to one is not walked again. */
+  seenDirs: Set<string>;
+}
+
+/** A folder's entries sorted by name; none (and the folder reported) when it cannot be read. */
+async function readFolder(walk: Walk, relDir: string): Promise<fs.Dirent[]> {
+  try {
+    const entries = await fs.promises.readdir(path.join(walk.root, relDir), { withFileTypes: true });
+    return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch (err) {
+    walk.skipped.push({ relPath: relDir || '.', reason: `cannot read folder (${(err as NodeJS.ErrnoException).code ?? err})` });
+    return [];
+  }
+}
+
+/** Whether an entry is a folder to walk or a file to index; undefined (reported where it matters) when neither. */
+async function entryKind(walk: Walk, relPath: string, entry: fs.Dirent): Promise<'folder' | 'file' | undefined> {
+  // Node decodes names as UTF-8; a name that is not comes back with U+FFFD and cannot be opened by it.
+  if (entry.name.includes('\uFFFD')) return skip(walk, relPath, 'file name is not valid UTF-8');
+  const absPath = path.join(walk.root, relPath);
+  let isDir = entry.isDirectory();
+  let isFile = entry.isFile();
+  if (entry.isSymbolicLink()) {
+    const target = await resolveInside(walk.realRoot, absPath);
+    if (!target.ok) return skip(walk, relPath, target.reason);
+    isDir = target.stat.isDirectory();
+    isFile = target.stat.isFile();
+    if (isDir && walk.seenDirs.has(target.real)) return skip(walk, relPath, 'symbolic link to a folder already indexed (loop)');
+    if (isDir) walk.seenDirs.add(target.real);
+  } else if (isDir) {
+    walk.seenDirs.add(await fs.promises.realpath(absPath).catch(() => absPath));
+  }
+  if (!isDir && !isFile) return undefined;
+  const reason = walk.rules.checkEntry(relPath, isDir);
+  // A folder left out by the rules (`node_modules`, an exclude glob) is expected, not worth a report.
+  if (reason) return isDir ? undefined : skip(walk, relPath, reason);
+  return isDir ? 'folder' : 'file';
+}
+
+function skip(walk: Walk, relPath: string, reason: string): undefined {
+  walk.skipped.push({ relPath, reason });
+  return undefined;
+}
+
+/**
+ * A folder's files are stat'ed together: one at a time, the walk of a 50k-file workspace waits on 50k
+ * sequential round trips to the thread pool.
+ */
+async function statFiles(walk: Walk, toStat: string[]): Promise<void> {
+  for (let i = 0; i < toStat.length; i += STAT_BATCH) {
+    const batch = toStat.slice(i, i + STAT_BATCH);
+    const stats = await Promise.allSettled(batch.map((relPath) => fs.promises.stat(path.join(walk.root, relPath))));
+    stats.forEach((result, k) => {
+      const relPath = batch[k];
+      const limit = sizeLimitFor(relPath, walk.config);
+      if (result.status === 'rejected') {
+        walk.skipped.push({ relPath, reason: `cannot read (${(result.reason as NodeJS.ErrnoException).code ?? result.reason})` });
+      } else if (result.value.size > limit) {
+        walk.skipped.push({ relPath, reason: `larger than ${formatBytes(limit)} (${formatBytes(result.value.size)})` });
+      } else {
+        walk.files.push({ relPath, size: result.value.size, mtimeMs: result.value.mtimeMs });
+      }
+    });
+  }
 }
 
 const STAT_BATCH = 64;

@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { abortError } from '../abortError';
 import { baseUrlProblem } from '../endpointUrl';
 import { describeEndpointError } from '../generate/endpointErrors';
 import { redact } from '../redact';
@@ -199,10 +200,4 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-function abortError(): Error {
-  const err = new Error('Cancelled.');
-  err.name = 'AbortError';
-  return err;
 }

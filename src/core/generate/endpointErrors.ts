@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { errorText } from '../errorText';
 import { redact } from '../redact';
 
 /**
@@ -21,7 +22,7 @@ function describe(err: unknown, endpoint: string, model: string): string {
     if (status !== undefined && status >= 500) return `The endpoint ${endpoint} failed (${status}): try again later.`;
     return `The endpoint ${endpoint} rejected the request (${status ?? 'no status'}): ${firstLine(err.message)}`;
   }
-  return `The model request to ${endpoint} failed: ${firstLine(err instanceof Error ? err.message : String(err))}`;
+  return `The model request to ${endpoint} failed: ${firstLine(errorText(err))}`;
 }
 
 function firstLine(text: string): string {

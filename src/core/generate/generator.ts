@@ -1,4 +1,4 @@
-import { GroundedPrompt } from '../prompt/buildPrompt';
+import { GroundedPrompt, PromptSnippet } from '../prompt/buildPrompt';
 
 /** Writes an answer to a grounded prompt, streaming text as it comes. */
 export interface Generator {
@@ -18,7 +18,7 @@ export interface Generator {
  * Drops the lowest-ranked snippets (a fifth at a time) until the model's own count fits its limit.
  * `rebuild` makes the prompt again from fewer snippets.
  */
-export async function fitToModel(generator: Generator, prompt: GroundedPrompt, rebuild: (keep: number) => GroundedPrompt): Promise<GroundedPrompt> {
+export async function fitToModel<R extends PromptSnippet>(generator: Generator, prompt: GroundedPrompt<R>, rebuild: (keep: number) => GroundedPrompt<R>): Promise<GroundedPrompt<R>> {
   const exact = generator.exactTokens;
   if (!exact) return prompt;
   let current = prompt;

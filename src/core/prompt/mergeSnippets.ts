@@ -1,8 +1,7 @@
+import { SearchResult } from '../retrieval/types';
 import { PromptSnippet } from './buildPrompt';
 
-export interface RangedText extends PromptSnippet {
-  score: number;
-}
+export type RangedText = PromptSnippet & Pick<SearchResult, 'score'>;
 
 /**
  * Joins snippets of one file whose line ranges overlap or touch into one snippet, so a model sees a

@@ -11,7 +11,7 @@ const TOOL_DATA_NOTE =
  * A tool's snippets as a model reads them, whoever calls the tool (an MCP client, a VS Code agent):
  * numbered, labelled fenced blocks that their text cannot close, under the data-not-instructions heading.
  */
-export function snippetsToolText(snippets: readonly PromptSnippet[], emptyText: string, intro?: string): string {
+function snippetsToolText(snippets: readonly PromptSnippet[], emptyText: string, intro?: string): string {
   if (snippets.length === 0) return emptyText;
   const head = [intro, SNIPPETS_HEADING, TOOL_DATA_NOTE].filter(Boolean).join(' ');
   return `${head}\n\n${snippets.map((s, i) => formatSnippet(i + 1, s)).join('\n\n')}`;

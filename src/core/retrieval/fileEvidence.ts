@@ -31,7 +31,7 @@ const MENTION_WEIGHT = 0.6;
  * How much the whole-file field counts: little for a short question (the one matching chunk should
  * win), up to half a chunk's weight for a long one whose words are spread over the file it is about.
  */
-export function wholeFileWeight(q: QueryAnalysis): number {
+function wholeFileWeight(q: QueryAnalysis): number {
   return 0.1 + 0.4 * Math.min(1, q.length / 80);
 }
 
@@ -88,7 +88,7 @@ function fieldScores(field: Bm25Index, terms: string[], weight: (t: string) => n
  * Files whose path a mentioned path ends with (a traceback's `/site-packages/pkg/models.py`) or that
  * end with it (`sessions.py`, `flask/app` for the module `flask.app`), at a folder boundary.
  */
-export function mentionedFiles(index: LexicalIndex, mentions: readonly string[]): Set<number> {
+function mentionedFiles(index: LexicalIndex, mentions: readonly string[]): Set<number> {
   const out = new Set<number>();
   if (mentions.length === 0) return out;
   for (const p of index.allPaths()) {

@@ -1,7 +1,7 @@
 import { Generator } from '../generate/generator';
 
 /** The longest a question waits for its rewrite: past this, it is answered from the plain question. */
-export const REWRITE_TIMEOUT_MS = 2000;
+const REWRITE_TIMEOUT_MS = 2000;
 /** Questions longer than this are cut before they go to the model: the rewrite needs the gist. */
 const MAX_QUESTION_CHARS = 4000;
 const MAX_REWRITE_CHARS = 400;

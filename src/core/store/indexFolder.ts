@@ -9,7 +9,7 @@ import { processAlive } from './writeLock';
  * only through real folders it can recognise as its own, and deletes only the files it creates there.
  */
 export const LOCK_FILE = 'write.lock';
-export const EMBEDDING_CACHE_DIR = 'embedding-cache';
+const EMBEDDING_CACHE_DIR = 'embedding-cache';
 export const SHARD_DIR_NAME = /^s[0-9a-f]{3}$/;
 /** The lexical index over a shards folder's content, beside its shards (src/core/lexical/lexicalSnapshot.ts). */
 export const LEXICAL_SNAPSHOT_FILE = 'lexical.bin';

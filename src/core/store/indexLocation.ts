@@ -2,6 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IndexFolderError } from './indexFolder';
 
+/** The index's folder inside the workspace folder when nothing names another (`<folder>/.grounded`). */
+export const INDEX_FOLDER_NAME = '.grounded';
+
 /** Folders that belong to other tools: an index placed there could be mistaken for, or damage, their data. */
 const RESERVED = new Set(['.git', '.hg', '.svn', '.vscode', 'node_modules']);
 

@@ -48,7 +48,7 @@ export async function readMeta(dir: string): Promise<MetaRead> {
  * A meta file is untrusted input (a repository can ship one): every field is checked, and the shards
  * folder must be the one its identity names, so no value in it can point a write or a delete elsewhere.
  */
-export function parseMeta(text: string): MetaRead {
+function parseMeta(text: string): MetaRead {
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -3,6 +3,7 @@ import { createPathFilter } from '../discovery/pathFilter';
 import { SkippedFile } from '../discovery/walk';
 import { directoriesOf, FolderWatcher, watchFolder, WatchMode } from '../discovery/folderWatcher';
 import { Engine, IndexSummary } from '../engine';
+import { errorText } from '../errorText';
 
 export interface FreshnessState {
   /** A check of the folder is running (at startup, the first one). */
@@ -139,7 +140,7 @@ export class FreshIndex {
       } catch (err) {
         if (this.closed) return;
         // The index stays as it was and answers; the next call tries again.
-        this.lastError = err instanceof Error ? err.message : String(err);
+        this.lastError = errorText(err);
         this.opts.log?.(`Could not bring the index up to date: ${this.lastError}`);
         return;
       }

@@ -1,23 +1,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type * as vscode from 'vscode';
-import { citationStream } from '../../src/vscode/citationStream';
+import { citationMarks } from '../../src/core/answer/citationMarks';
 
-/** What a chat stream shows: Markdown as is, each anchor as ⟨n⟩. */
+/** What a chat view shows: text as is, each citation as ⟨n⟩. */
 function recorder() {
   let shown = '';
   const target = {
-    markdown(value: string | vscode.MarkdownString) {
-      shown += typeof value === 'string' ? value : value.value;
+    text(value: string) {
+      shown += value;
     },
-    anchor(_loc: vscode.Location | vscode.Uri, title?: string) {
-      shown += `⟨${title!.slice(1, -1)}⟩`;
+    citation(n: number) {
+      shown += `⟨${n}⟩`;
     },
   };
-  return { target: target as unknown as Parameters<typeof citationStream>[0], shown: () => shown };
+  return { target, shown: () => shown };
 }
 
-const locations = [1, 2, 3, 4, 5].map((n) => ({ n })) as unknown as vscode.Location[];
+const SNIPPETS = 5;
 // Five snippets: [1]..[4] and a fifth; [12] and [7] are numbers with no snippet and stay text.
 const ANSWER =
   'Call support with your order number." [3] Then [1][2] this method will [x] retry [12] or [4], [7]; see [5] and [ 1] or [a1] ' +
@@ -25,12 +24,12 @@ const ANSWER =
 
 /** The answer with every citation of a snippet turned into ⟨n⟩ and everything else left as it was. */
 function expected(text: string): string {
-  return text.replace(/\[(\d{1,3})\]/g, (m, n) => (Number(n) >= 1 && Number(n) <= locations.length ? `⟨${n}⟩` : m));
+  return text.replace(/\[(\d{1,3})\]/g, (m, n) => (Number(n) >= 1 && Number(n) <= SNIPPETS ? `⟨${n}⟩` : m));
 }
 
 function run(pieces: string[]): string {
   const r = recorder();
-  const linker = citationStream(r.target, locations);
+  const linker = citationMarks(SNIPPETS, r.target);
   for (const p of pieces) linker.push(p);
   linker.end();
   return r.shown();
@@ -58,7 +57,7 @@ test('every split point of a citation, and random chunkings of an answer, show t
 
 test('the cited snippets are reported in the order they were first cited', () => {
   const r = recorder();
-  const linker = citationStream(r.target, locations);
+  const linker = citationMarks(SNIPPETS, r.target);
   for (const ch of 'See [3], then [1] and [3] again, [9] is no snippet.') linker.push(ch);
   linker.end();
   assert.deepEqual(linker.cited(), [3, 1]);

@@ -1,6 +1,8 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { GroundedConfig } from './config';
+import { GroundedConfig } from '../core/config';
+import { readJsoncObject } from '../core/jsoncFile';
+
+// The CLI reads these too: this module must not import vscode (lint checks it).
 
 /**
  * The indexing settings a team shares in `<folder>/.vscode/settings.json` (`grounded.index.*`), read by
@@ -32,33 +34,7 @@ export function readSharedIndexLocation(folder: string): string | undefined {
   return typeof location === 'string' && location.trim() ? location.trim() : undefined;
 }
 
-/** `<folder>/.vscode/settings.json` as an object; empty when it is missing or not JSON (it is untrusted input). */
+/** `<folder>/.vscode/settings.json`, the workspace settings a team commits. */
 function readWorkspaceSettings(folder: string): Record<string, unknown> {
-  try {
-    const parsed: unknown = JSON.parse(stripJsonComments(fs.readFileSync(path.join(folder, '.vscode', 'settings.json'), 'utf8')));
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
-/** VS Code's settings files are JSON with comments and trailing commas. */
-export function stripJsonComments(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      const start = i;
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
-      out += text.slice(start, i + 1);
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && text[i + 1] === '*') {
-      i = text.indexOf('*/', i + 2);
-      if (i === -1) break;
-      i++;
-    } else out += c;
-  }
-  return out.replace(/,(\s*[}\]])/g, '$1');
+  return readJsoncObject(path.join(folder, '.vscode', 'settings.json'));
 }

@@ -1,14 +1,15 @@
-import type * as vscode from 'vscode';
-
-/** The part of a chat stream that citations are written to. */
-export type CitationTarget = Pick<vscode.ChatResponseStream, 'markdown' | 'anchor'>;
+/** Where a streamed answer goes: its text, and each citation `[n]` of one of its snippets. */
+export interface CitationSink {
+  text(text: string): void;
+  citation(n: number): void;
+}
 
 /**
- * Streams a model's Markdown to the chat and turns each citation `[n]` into an anchor on the
- * snippet's location. Text is held back only while a `[` might still become a citation, and text
- * once written is never written again, however the model's pieces split a citation.
+ * Splits a model's streamed text into text and citations `[n]` of its `count` snippets (a number with
+ * no snippet stays text). Text is held back only while a `[` might still become a citation, and text
+ * once passed on is never passed on again, however the model's pieces split a citation.
  */
-export function citationStream(stream: CitationTarget, locations: readonly vscode.Location[]) {
+export function citationMarks(count: number, sink: CitationSink) {
   let pending = '';
   const cited: number[] = [];
   const emit = (final: boolean) => {
@@ -26,11 +27,10 @@ export function citationStream(stream: CitationTarget, locations: readonly vscod
       const m = /^\[(\d{1,3})\]/.exec(pending.slice(open));
       if (m) {
         const n = Number(m[1]);
-        const loc = locations[n - 1];
-        if (loc) {
-          if (out) stream.markdown(out);
+        if (n >= 1 && n <= count) {
+          if (out) sink.text(out);
           out = '';
-          stream.anchor(loc, `[${m[1]}]`);
+          sink.citation(n);
           if (!cited.includes(n)) cited.push(n);
         } else out += m[0];
         i = open + m[0].length;
@@ -40,7 +40,7 @@ export function citationStream(stream: CitationTarget, locations: readonly vscod
       out += '[';
       i = open + 1;
     }
-    if (out) stream.markdown(out);
+    if (out) sink.text(out);
     pending = pending.slice(i);
   };
   return {

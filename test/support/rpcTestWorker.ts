@@ -1,0 +1,44 @@
+import { parentPort } from 'worker_threads';
+import { eventSender, serve } from '../../src/core/worker/rpc';
+
+/** A worker for test/unit/rpc.test.ts: small methods that answer, fail, emit, or bring the thread down. */
+export interface TestApi {
+  add(a: number, b: number): number;
+  fail(name: string, message: string): Promise<never>;
+  ticks(n: number): Promise<number>;
+  slow(ms: number, value: string): Promise<string>;
+  crash(message: string): void;
+  exit(code: number): void;
+  uncloneable(): () => void;
+}
+
+export interface TestEvents {
+  tick: number;
+}
+
+const port = parentPort!;
+const emit = eventSender<TestEvents>(port);
+
+const api: TestApi = {
+  add: (a, b) => a + b,
+  async fail(name, message) {
+    const err = new Error(message);
+    err.name = name;
+    throw err;
+  },
+  async ticks(n) {
+    for (let i = 1; i <= n; i++) emit('tick', i);
+    return n;
+  },
+  slow: (ms, value) => new Promise((resolve) => setTimeout(() => resolve(value), ms)),
+  crash(message) {
+    // Thrown outside any call, as a real bug in a worker would be: the thread dies of it.
+    setImmediate(() => {
+      throw new Error(message);
+    });
+  },
+  exit: (code) => process.exit(code),
+  uncloneable: () => () => undefined,
+};
+
+serve(port, api);
