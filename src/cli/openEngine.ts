@@ -28,6 +28,8 @@ export async function openEngine(args: ParsedArgs, required: readonly string[], 
     embedder: await embedderFromEnvironment(readEnvironment(), indexDir),
     // How often a full run writes what it has so far (a kill loses at most this much work).
     flushEveryFiles: Number(process.env.GROUNDED_FLUSH_EVERY_FILES) || undefined,
+    // How far the index may move from its lexical snapshot before it is rewritten (tests set 0).
+    snapshotAfterChunks: process.env.GROUNDED_SNAPSHOT_AFTER_CHUNKS ? Number(process.env.GROUNDED_SNAPSHOT_AFTER_CHUNKS) : undefined,
     log: (m) => {
       if (verbose || m.startsWith('Rebuilding') || m.startsWith('Warning')) process.stderr.write(`grounded: ${visibleText(m)}\n`);
     },

@@ -17,6 +17,7 @@ import { IndexAllOptions, IndexSummary, runFullIndex } from './index/fullRun';
 import { IndexContext } from './index/indexContext';
 import { createRunControl } from './index/runControl';
 import { Catalog } from './lexical/catalog';
+import { LexicalSnapshots } from './lexical/lexicalSnapshot';
 import { search } from './retrieval/searcher';
 import { QueryOptions, SearchResult } from './retrieval/types';
 import { describeIdentity, IndexIdentity } from './store/identity';
@@ -47,6 +48,8 @@ export interface EngineOptions {
   readOnly?: boolean;
   /** The store implementation (default: the sharded vectra store). */
   openStore?: OpenIndexStore;
+  /** Rewrite the lexical snapshot once this many chunks would be tokenized again on open (default 2000; tests use few). */
+  snapshotAfterChunks?: number;
 }
 
 export interface IndexStatus {
@@ -103,15 +106,15 @@ export class Engine {
     readonly rebuildReason: string | undefined,
     private readonly flushEveryFiles: number,
     private readonly embeddingCache: EmbeddingCache | undefined,
+    catalog: Catalog,
+    private readonly snapshots: LexicalSnapshots,
   ) {
-    const catalog = new Catalog();
     const filter: PathFilter = excludingIndexFolder(createPathFilter(folder, config), folder, store.dir);
     const flush = async () => {
       await embeddingCache?.flush();
       await store.flush();
     };
     this.ctx = { folder, config, filter, store, catalog, chunkCode, log, flush, vectors: embedder ? { embedder, cache: embeddingCache } : undefined };
-    for (const entry of store.allFiles()) catalog.addFile(entry.chunks);
     // A writer repairs what it found damaged; one line each says what and where.
     if (!store.readOnly) for (const e of store.loadErrors) log(`Warning: ${e}`);
     // Another writer (a second window, the CLI) changed files in a shard this engine is about to write.
@@ -137,7 +140,10 @@ export class Engine {
     const chunkCode = opts.codeChunker ?? defaultCodeChunker(opts.chunkThreads, opts.log);
     const cache = opts.embedder ? await EmbeddingCache.open(path.join(indexDir, 'embedding-cache'), `${identity.provider}-${identity.model}-${identity.dimensions}`) : undefined;
     const log = opts.log ?? (() => undefined);
-    return new Engine(folder, config, store, opts.embedder, chunkCode, log, rebuildReason, opts.flushEveryFiles ?? FLUSH_EVERY_FILES, cache);
+    // Read from the snapshot where it matches the store; tokenized from the store where it does not.
+    const snapshots = new LexicalSnapshots(store, log, opts.snapshotAfterChunks);
+    const catalog = await snapshots.open();
+    return new Engine(folder, config, store, opts.embedder, chunkCode, log, rebuildReason, opts.flushEveryFiles ?? FLUSH_EVERY_FILES, cache, catalog, snapshots);
   }
 
   get indexDir(): string {
@@ -167,6 +173,7 @@ export class Engine {
       const run = { ...opts, signal, gate, flushEveryFiles: this.flushEveryFiles, rebuildReason: this.rebuildReason };
       const { summary, skips } = await runFullIndex(this.ctx, run, (found) => (this.discoverySkips = found));
       this.discoverySkips = skips;
+      await this.snapshots.refresh(this.ctx.catalog);
       return summary;
     });
   }
@@ -190,6 +197,7 @@ export class Engine {
     return this.serial(async () => {
       await updatePath(this.ctx, normalizeRel(relPath));
       await this.ctx.flush();
+      await this.snapshots.refresh(this.ctx.catalog);
     });
   }
 
@@ -198,6 +206,7 @@ export class Engine {
     return this.serial(async () => {
       removePath(this.ctx, normalizeRel(relPath));
       await this.ctx.flush();
+      await this.snapshots.refresh(this.ctx.catalog);
     });
   }
 

@@ -39,9 +39,33 @@ export async function assertIndexConsistent(
       if (dense) assertSameDirection(store.vectors?.get(c.id), dense.vectorOf(embeddingText(c)), `${entry.record.path}:${c.startLine}: the chunk's own vector`);
     }
   }
-  await engine.query('topic3 handler');
+  const ranked = await rankings(engine);
   await engine.close();
+  assert.deepEqual(ranked, await rebuiltRankings(root, indexDir, dense?.embedder), 'the lexical snapshot (whatever a kill left of it) ranks as a rebuild');
   return { files, chunks };
+}
+
+const QUERIES = ['topic3 handler', 'section talks about topic7', 'fn4_1 return', 'version 1 item9', 'handles event'];
+
+async function rankings(engine: Engine): Promise<string[][]> {
+  const out: string[][] = [];
+  for (const q of QUERIES) out.push((await engine.query(q, { topK: 12 })).map((r) => `${r.path}:${r.startLine} ${r.score}`));
+  return out;
+}
+
+/** The same index without its lexical snapshot (a copy), so the lexical fields are rebuilt from the shards. */
+async function rebuiltRankings(root: string, indexDir: string, embedder: Embedder | undefined): Promise<string[][]> {
+  const copy = fs.mkdtempSync(path.join(path.dirname(indexDir), 'rebuilt-'));
+  try {
+    fs.cpSync(indexDir, copy, { recursive: true });
+    for (const name of fs.readdirSync(copy)) if (name.startsWith('shards-')) fs.rmSync(path.join(copy, name, 'lexical.bin'), { force: true });
+    const engine = await Engine.open({ folder: root, indexDir: copy, embedder, readOnly: true });
+    const ranked = await rankings(engine);
+    await engine.close();
+    return ranked;
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
 }
 
 /** Every version each file has had, by content hash (the engine hashes the decoded text). */

@@ -12,12 +12,29 @@ interface Postings {
    * tf array (the postings are most of the lexical index's memory).
    */
   entries: number[];
+  /** Entries restored from a snapshot: `[start, end)` of the index's `restored` array, read in place. */
+  start: number;
+  end: number;
   /** How many entries point at dead slots; the list is compacted once they dominate. */
   dead: number;
+  /** Live documents holding the term. */
+  df: number;
 }
 
 /** A term counted more often than this in one chunk counts this often: BM25 saturates long before. */
-const TF_SPAN = 65536;
+export const TF_SPAN = 65536;
+
+/**
+ * A field's postings as stored (see lexicalSnapshot.ts): per term, `counts[t]` entries of `slots` and
+ * `tfs` in a row; `lengths[slot]` each slot's token count (0 for a slot no live document holds).
+ */
+export interface Bm25State {
+  terms: string[];
+  counts: Uint32Array;
+  slots: Uint32Array;
+  tfs: Uint16Array;
+  lengths: Uint32Array;
+}
 
 export interface Bm25Params {
   k1: number;
@@ -31,9 +48,10 @@ export interface ScoredSlot {
 
 export class Bm25Index {
   private readonly postings = new Map<string, Postings>();
-  private readonly docFreq = new Map<string, number>();
   private readonly lengths: number[] = [];
   private readonly alive: boolean[] = [];
+  /** Postings restored from a snapshot, shared by every term's `[start, end)` (no array per term). */
+  private restored = new Float64Array(0);
   private liveDocs = 0;
   private scratch = new Float64Array(1024);
   private totalLength = 0;
@@ -46,21 +64,24 @@ export class Bm25Index {
 
   /** Adds a document and returns its slot. */
   add(tokens: readonly string[]): number {
-    const slot = this.lengths.length;
-    const counts = countTerms(tokens);
-    for (const [term, tf] of counts) {
+    const slot = this.open(tokens.length);
+    for (const [term, tf] of countTerms(tokens)) {
       let p = this.postings.get(term);
-      if (!p) {
-        p = { entries: [], dead: 0 };
-        this.postings.set(term, p);
-      }
+      if (!p) this.postings.set(term, (p = newPostings()));
+      if (p.entries === NO_ENTRIES) p.entries = [];
       p.entries.push(slot * TF_SPAN + Math.min(tf, TF_SPAN - 1));
-      this.docFreq.set(term, (this.docFreq.get(term) ?? 0) + 1);
+      p.df++;
     }
-    this.lengths[slot] = tokens.length;
+    return slot;
+  }
+
+  /** A new live slot of `length` tokens, its postings added by the caller. */
+  private open(length: number): number {
+    const slot = this.lengths.length;
+    this.lengths[slot] = length;
     this.alive[slot] = true;
     this.liveDocs++;
-    this.totalLength += tokens.length;
+    this.totalLength += length;
     return slot;
   }
 
@@ -71,15 +92,10 @@ export class Bm25Index {
     this.liveDocs--;
     this.totalLength -= this.lengths[slot];
     for (const term of new Set(tokens)) {
-      const df = (this.docFreq.get(term) ?? 1) - 1;
-      if (df <= 0) {
-        this.docFreq.delete(term);
-        this.postings.delete(term);
-      } else {
-        this.docFreq.set(term, df);
-        const p = this.postings.get(term);
-        if (p) p.dead++;
-      }
+      const p = this.postings.get(term);
+      if (!p) continue;
+      if (--p.df <= 0) this.postings.delete(term);
+      else p.dead++;
     }
     // Slots are never reused: a postings list not yet compacted may still name this one.
   }
@@ -109,29 +125,33 @@ export class Bm25Index {
    */
   accumulate(terms: readonly string[], scores: Float64Array, touched: number[], factor = 1, weightOf?: (term: string) => number): void {
     if (this.liveDocs === 0) return;
-    const { k1, b } = this.params;
     const avgdl = this.totalLength / this.liveDocs || 1;
     for (const term of new Set(terms)) {
       const p = this.postings.get(term);
       if (!p) continue;
-      if (p.dead > p.entries.length / 2) this.compact(p);
-      const df = this.docFreq.get(term) ?? 0;
+      if (p.dead > (p.end - p.start + p.entries.length) / 2) this.compact(p);
+      const df = p.df;
       const idf = factor * (weightOf ? weightOf(term) : 1) * Math.log(1 + (this.liveDocs - df + 0.5) / (df + 0.5));
-      const entries = p.entries;
-      for (let i = 0; i < entries.length; i++) {
-        const slot = Math.floor(entries[i] / TF_SPAN);
-        if (!this.alive[slot]) continue;
-        const tf = entries[i] - slot * TF_SPAN;
-        const norm = tf + k1 * (1 - b + (b * this.lengths[slot]) / avgdl);
-        if (scores[slot] === 0) touched.push(slot);
-        scores[slot] += (idf * (tf * (k1 + 1))) / norm;
-      }
+      this.scoreEntries(this.restored, p.start, p.end, idf, avgdl, scores, touched);
+      this.scoreEntries(p.entries, 0, p.entries.length, idf, avgdl, scores, touched);
+    }
+  }
+
+  private scoreEntries(entries: ArrayLike<number>, from: number, to: number, idf: number, avgdl: number, scores: Float64Array, touched: number[]): void {
+    const { k1, b } = this.params;
+    for (let i = from; i < to; i++) {
+      const slot = Math.floor(entries[i] / TF_SPAN);
+      if (!this.alive[slot]) continue;
+      const tf = entries[i] - slot * TF_SPAN;
+      const norm = tf + k1 * (1 - b + (b * this.lengths[slot]) / avgdl);
+      if (scores[slot] === 0) touched.push(slot);
+      scores[slot] += (idf * (tf * (k1 + 1))) / norm;
     }
   }
 
   /** Inverse document frequency of a term in this index (0 for a term no document has). */
   idf(term: string): number {
-    const df = this.docFreq.get(term) ?? 0;
+    const df = this.postings.get(term)?.df ?? 0;
     return df === 0 ? 0 : Math.log(1 + (this.liveDocs - df + 0.5) / (df + 0.5));
   }
 
@@ -145,7 +165,7 @@ export class Bm25Index {
     for (const term of new Set(terms)) {
       const tf = counts.get(term);
       if (!tf) continue;
-      const df = this.docFreq.get(term) ?? 0;
+      const df = this.postings.get(term)?.df ?? 0;
       const idf = Math.log(1 + (docs - df + 0.5) / (df + 0.5));
       score += (idf * (tf * (k1 + 1))) / (tf + k1 * (1 - b + (b * docTokens.length) / avgdl));
     }
@@ -153,9 +173,76 @@ export class Bm25Index {
   }
 
   private compact(p: Postings): void {
-    p.entries = p.entries.filter((e) => this.alive[Math.floor(e / TF_SPAN)]);
+    const live = (e: number) => this.alive[Math.floor(e / TF_SPAN)];
+    const kept: number[] = [];
+    for (let i = p.start; i < p.end; i++) if (live(this.restored[i])) kept.push(this.restored[i]);
+    for (const e of p.entries) if (live(e)) kept.push(e);
+    p.entries = kept;
+    p.start = p.end = 0;
     p.dead = 0;
   }
+
+  /** The live postings and slot lengths, for a snapshot: dead slots' entries are left out. */
+  exportState(): Bm25State {
+    const terms = [...this.postings.keys()];
+    const counts = new Uint32Array(terms.length);
+    const slots: number[] = [];
+    const tfs: number[] = [];
+    terms.forEach((term, t) => {
+      const p = this.postings.get(term)!;
+      const before = slots.length;
+      const keep = (e: number) => {
+        const slot = Math.floor(e / TF_SPAN);
+        if (!this.alive[slot]) return;
+        slots.push(slot);
+        tfs.push(e - slot * TF_SPAN);
+      };
+      for (let i = p.start; i < p.end; i++) keep(this.restored[i]);
+      for (const e of p.entries) keep(e);
+      counts[t] = slots.length - before;
+    });
+    const lengths = Uint32Array.from(this.lengths, (n, slot) => (this.alive[slot] ? n : 0));
+    return { terms, counts, slots: Uint32Array.from(slots), tfs: Uint16Array.from(tfs), lengths };
+  }
+
+  /**
+   * Takes slot `from` of a snapshot's state as this index's next slot (live, with its length); its
+   * postings come with `restorePostings`. Returns the new slot.
+   */
+  adoptSlot(state: Bm25State, from: number): number {
+    return this.open(state.lengths[from]);
+  }
+
+  /**
+   * Adds a snapshot's postings, each slot renumbered by `slotOf` (-1: a slot not adopted, left out).
+   * Called once, after every slot was adopted or added: entries then count as this index's own.
+   */
+  restorePostings(state: Bm25State, slotOf: Int32Array): void {
+    const restored = new Float64Array(state.slots.length);
+    let n = 0;
+    let at = 0;
+    state.terms.forEach((term, t) => {
+      const start = n;
+      for (const end = at + state.counts[t]; at < end; at++) {
+        const slot = slotOf[state.slots[at]];
+        if (slot >= 0) restored[n++] = slot * TF_SPAN + state.tfs[at];
+      }
+      if (n === start) return;
+      let p = this.postings.get(term);
+      if (!p) this.postings.set(term, (p = newPostings()));
+      else if (p.end > 0) throw new Error('its postings name a term twice');
+      p.start = start;
+      p.end = n;
+      p.df += n - start;
+    });
+    this.restored = restored.subarray(0, n);
+  }
+}
+
+const NO_ENTRIES: number[] = [];
+
+function newPostings(): Postings {
+  return { entries: NO_ENTRIES, start: 0, end: 0, dead: 0, df: 0 };
 }
 
 function countTerms(tokens: readonly string[]): Map<string, number> {

@@ -1,6 +1,7 @@
 import { Chunk } from '../types';
 import { Bm25Index } from './bm25Index';
 import { definedSymbols } from './definedSymbols';
+import { LexicalState } from './lexicalState';
 import { SymbolTable } from './symbolTable';
 import { tokenize } from './tokenize';
 
@@ -55,6 +56,64 @@ export class LexicalIndex {
     return entry.chunkSlots;
   }
 
+  /**
+   * Fills an empty index from a snapshot and the store's files, in the store's order, as adding them
+   * one by one would: the same slots, so ties rank alike. A file with `from` (its place in the
+   * snapshot's file table) takes its postings from the snapshot; one without is tokenized. Returns each
+   * file's chunk slots. Throws when the snapshot does not fit (the caller then rebuilds).
+   */
+  restore(state: LexicalState, files: readonly { chunks: readonly Chunk[]; from: number }[]): number[][] {
+    if (this.files.slotCount > 0) throw new Error('restore needs an empty index');
+    const chunkOf = new Int32Array(state.body.lengths.length).fill(-1);
+    const fileOf = new Int32Array(state.files.lengths.length).fill(-1);
+    const firstChunk = chunkOffsets(state.table.chunkCounts);
+    const out = files.map(({ chunks, from }) => {
+      if (from < 0) return this.addFile(chunks);
+      if (chunks.length === 0 || state.table.chunkCounts[from] !== chunks.length) throw new Error('a file has another number of chunks than the snapshot says');
+      const oldFile = state.table.fileSlots[from];
+      const slot = this.files.adoptSlot(state.files, oldFile);
+      this.paths.adoptSlot(state.paths, oldFile);
+      fileOf[oldFile] = slot;
+      const entry: FileEntry = { slot, path: chunks[0].path, chars: 0, chunkSlots: [], chunks };
+      chunks.forEach((c, i) => {
+        const old = state.table.chunkSlots[firstChunk[from] + i];
+        const s = this.body.adoptSlot(state.body, old);
+        this.titles.adoptSlot(state.titles, old);
+        chunkOf[old] = s;
+        this.fileOfSlot[s] = slot;
+        entry.chunkSlots.push(s);
+        entry.chars += c.text.length;
+      });
+      this.byPath.set(entry.path, entry);
+      this.fileAt[slot] = entry;
+      return entry.chunkSlots;
+    });
+    for (const [field, part] of [[this.body, state.body], [this.titles, state.titles]] as const) field.restorePostings(part, chunkOf);
+    for (const [field, part] of [[this.files, state.files], [this.paths, state.paths]] as const) field.restorePostings(part, fileOf);
+    this.symbols.restore(state.symbols, chunkOf);
+    return out;
+  }
+
+  /** The index as flat arrays (live documents only), for a snapshot; `idOf` names each chunk. */
+  exportState(idOf: (c: Chunk) => string): LexicalState {
+    const entries = [...this.byPath.values()];
+    const chunkSlots: number[] = [];
+    const chunkIds: string[] = [];
+    for (const e of entries) {
+      chunkSlots.push(...e.chunkSlots);
+      for (const c of e.chunks) chunkIds.push(idOf(c));
+    }
+    const table = {
+      paths: entries.map((e) => e.path),
+      fileSlots: Uint32Array.from(entries, (e) => e.slot),
+      chunkCounts: Uint32Array.from(entries, (e) => e.chunkSlots.length),
+      chunkSlots: Uint32Array.from(chunkSlots),
+      chunkIds,
+    };
+    const [body, titles, files, paths] = [this.body, this.titles, this.files, this.paths].map((f) => f.exportState());
+    return { body, titles, files, paths, symbols: this.symbols.exportState(), table };
+  }
+
   removeFile(filePath: string): void {
     const entry = this.byPath.get(filePath);
     if (!entry) return;
@@ -88,6 +147,12 @@ export class LexicalIndex {
   allPaths(): IterableIterator<string> {
     return this.byPath.keys();
   }
+}
+
+function chunkOffsets(counts: Uint32Array): Uint32Array {
+  const out = new Uint32Array(counts.length);
+  for (let i = 1; i < counts.length; i++) out[i] = out[i - 1] + counts[i - 1];
+  return out;
 }
 
 /** What the body field sees of a chunk: its title and path count beside the text. */

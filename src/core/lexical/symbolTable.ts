@@ -1,3 +1,5 @@
+import { SymbolState } from './lexicalState';
+
 /**
  * Where each symbol is defined: name (lowercased, bare or qualified) → the chunk slots defining it.
  * Built as chunks are indexed, so a question naming `resolve_redirects` can find its definition
@@ -21,6 +23,30 @@ export class SymbolTable {
       s.delete(slot);
       if (s.size === 0) this.slotsOf.delete(n);
     }
+  }
+
+  exportState(): SymbolState {
+    const names = [...this.slotsOf.keys()];
+    const counts = Uint32Array.from(names, (n) => this.slotsOf.get(n)!.size);
+    const slots: number[] = [];
+    for (const set of this.slotsOf.values()) for (const s of set) slots.push(s);
+    return { names, counts, slots: Uint32Array.from(slots) };
+  }
+
+  /**
+   * Adds a snapshot's names, each slot renumbered by `slotOf` (-1: left out). Each name's slots end up
+   * in ascending order, the order a table built chunk by chunk has, so lookups iterate alike.
+   */
+  restore(state: SymbolState, slotOf: Int32Array): void {
+    let at = 0;
+    state.names.forEach((name, n) => {
+      const slots: number[] = [];
+      for (const end = at + state.counts[n]; at < end; at++) if (slotOf[state.slots[at]] >= 0) slots.push(slotOf[state.slots[at]]);
+      if (slots.length === 0) return;
+      const known = this.slotsOf.get(name);
+      if (known) slots.push(...known);
+      this.slotsOf.set(name, new Set(slots.sort((a, b) => a - b)));
+    });
   }
 
   /** Slots defining `name` (lowercased); empty when nothing does. */

@@ -11,6 +11,8 @@ import { processAlive } from './writeLock';
 export const LOCK_FILE = 'write.lock';
 const EMBEDDING_CACHE_DIR = 'embedding-cache';
 export const SHARD_DIR_NAME = /^s[0-9a-f]{3}$/;
+/** The lexical index over a shards folder's content, beside its shards (src/core/lexical/lexicalSnapshot.ts). */
+export const LEXICAL_SNAPSHOT_FILE = 'lexical.bin';
 /** Written into an index folder the CLI creates, so `git status` stays clean (as pytest and mypy do). */
 export const INDEX_GITIGNORE = '# Written by Grounded: this folder is a local search index.\n*\n';
 const QUARANTINE = /^s[0-9a-f]{3}\.damaged-\d+$/;
@@ -93,11 +95,15 @@ export async function removeShardsFolder(dir: string): Promise<string[]> {
   for (const name of await fs.promises.readdir(dir)) {
     const p = path.join(dir, name);
     if (SHARD_DIR_NAME.test(name) || QUARANTINE.test(name)) left.push(...(await removeShardFolder(p)));
-    else if (TEMP_FILE.test(name)) await fs.promises.rm(p, { force: true });
+    else if (TEMP_FILE.test(name) || (name === LEXICAL_SNAPSHOT_FILE && (await isPlainFile(p)))) await fs.promises.rm(p, { force: true });
     else left.push(p);
   }
   await fs.promises.rmdir(dir).catch(() => undefined);
   return left;
+}
+
+async function isPlainFile(p: string): Promise<boolean> {
+  return (await fs.promises.lstat(p).catch(() => undefined))?.isFile() ?? false;
 }
 
 /** One shard folder's index.json, vector files and temporary files; a link is left alone. */

@@ -32,6 +32,14 @@ export interface IndexStore {
   readonly vectors?: DenseVectors;
   /** Called when another writer's version of a file replaces the one this process held. */
   onExternalChange?: (before: FileEntry | undefined, after: FileEntry | undefined) => void;
+  /** Where a snapshot of the lexical index over this store's content is kept (inside the index folder), if anywhere. */
+  readonly lexicalSnapshotFile?: string;
+  /** The layout shard numbers and stamps belong to: a snapshot taken under another one does not match. */
+  readonly layout?: string;
+  /** The part (shard) a path's entry is stored in. */
+  shardOf?(relPath: string): number;
+  /** A stamp for each part whose content on disk is exactly what the store holds (nothing pending, not damaged). */
+  shardStamps?(): ReadonlyMap<number, string>;
   getFile(relPath: string): FileEntry | undefined;
   allFiles(): IterableIterator<FileEntry>;
   isInDamagedShard(relPath: string): boolean;

@@ -8,6 +8,7 @@ import { describeIdentity, IndexIdentity, sameIdentity, sha1 } from './identity'
 import {
   assertRealFolder,
   inspectIndexFolder,
+  LEXICAL_SNAPSHOT_FILE,
   LOCK_FILE,
   quarantineShard,
   removeDeadTempFiles,
@@ -152,6 +153,21 @@ export class ShardedStore implements IndexStore {
 
   private shardFile(shard: number): string {
     return path.join(this.shardDir(shard), 'index.json');
+  }
+
+  get lexicalSnapshotFile(): string {
+    return path.join(this.shardsRoot, LEXICAL_SNAPSHOT_FILE);
+  }
+
+  get layout(): string {
+    return `${this.meta.shardsDir}/${this.meta.shardCount}`;
+  }
+
+  /** Stamps of the shards this process holds exactly as on disk: none with changes pending, none damaged. */
+  shardStamps(): ReadonlyMap<number, string> {
+    const out = new Map(this.stamps);
+    for (const shard of [...this.dirtyPaths.keys(), ...this.damaged.keys()]) out.delete(shard);
+    return out;
   }
 
   shardOf(relPath: string): number {

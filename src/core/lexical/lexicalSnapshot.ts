@@ -1,0 +1,143 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { errorText } from '../errorText';
+import { writeFileAtomic } from '../store/atomicWrite';
+import { sha1 } from '../store/identity';
+import { assertRealFolder, removeDeadTempFiles } from '../store/indexFolder';
+import { IndexStore } from '../store/indexStore';
+import { StoredChunk } from '../store/records';
+import { Catalog } from './catalog';
+import { chunkTokens } from './lexicalIndex';
+import { definedSymbols } from './definedSymbols';
+import { checkLexicalState, LexicalState } from './lexicalState';
+import { decodeSnapshot, encodeSnapshot, SnapshotHeader } from './snapshotCodec';
+import { tokenize } from './tokenize';
+
+/** Bump when what the lexical fields hold changes in a way the probe below may not show. */
+const LEXICAL_FORMAT = 1;
+/** A snapshot is rewritten once this many chunks (or 2% of the index, if more) would be tokenized again on open. */
+const DEFAULT_REWRITE_AFTER = 2000;
+
+/**
+ * The lexical index kept on disk beside the store, so that opening an index reads it instead of
+ * tokenizing every chunk again. One file, written atomically after a flush once the index has moved
+ * far enough from it; it records the stamp of each shard it describes. On open, a file of a shard whose
+ * stamp still matches (and whose chunk ids agree) is taken from it; the files of a shard another writer
+ * changed since are tokenized from the store; a file that cannot be read whole means one warning and
+ * a rebuild from the store. The snapshot is derived data: losing it only costs time.
+ */
+export class LexicalSnapshots {
+  /** Chunks the file on disk does not describe as the store holds them, as of `changedAt`. */
+  private behind = 0;
+  private changedAt = 0;
+  private writeFailed = false;
+
+  constructor(
+    private readonly store: IndexStore,
+    private readonly log: (message: string) => void,
+    private readonly rewriteAfter = DEFAULT_REWRITE_AFTER,
+  ) {}
+
+  /** The store's files as a catalog: from the snapshot where it matches, tokenized where it does not. */
+  async open(): Promise<Catalog> {
+    const file = this.store.lexicalSnapshotFile;
+    const data = file && this.store.shardStamps && (await readSnapshot(file, this.log));
+    if (data) {
+      try {
+        return this.restore(data);
+      } catch (err) {
+        this.log(`Warning: the lexical snapshot ${file} is not used (${errorText(err)}); it is rebuilt from the index.`);
+      }
+    }
+    const catalog = new Catalog();
+    for (const entry of this.store.allFiles()) catalog.addFile(entry.chunks);
+    this.behind = Number.POSITIVE_INFINITY;
+    this.changedAt = catalog.changedChunks;
+    return catalog;
+  }
+
+  private restore(data: Buffer): Catalog {
+    const { header, state } = decodeSnapshot(data);
+    if (header.analysis !== analysisKey()) throw new Error('it was made by another version of the tokenizer');
+    if (header.layout !== this.store.layout) throw new Error('it describes another layout of the index');
+    checkLexicalState(state);
+    const plan = this.plan(header, state);
+    const catalog = Catalog.restore(state, plan);
+    const adopted = plan.reduce((n, f) => n + (f.from >= 0 ? f.chunks.length : 0), 0);
+    this.behind = catalog.size - adopted + (state.table.chunkIds.length - adopted);
+    this.log(`Lexical index: ${adopted} chunks from the snapshot, ${catalog.size - adopted} tokenized.`);
+    return catalog;
+  }
+
+  /** Each stored file, in the store's order, with its place in the snapshot when the snapshot has it as stored. */
+  private plan(header: SnapshotHeader, state: LexicalState): { chunks: StoredChunk[]; from: number }[] {
+    const now = this.store.shardStamps!();
+    const then = new Map(header.stamps);
+    const t = state.table;
+    const placeOf = new Map(t.paths.map((p, i) => [p, i]));
+    const firstChunk: number[] = [];
+    t.chunkCounts.reduce((at, n, i) => ((firstChunk[i] = at), at + n), 0);
+    const plan: { chunks: StoredChunk[]; from: number }[] = [];
+    for (const { record, chunks } of this.store.allFiles()) {
+      const shard = this.store.shardOf!(record.path);
+      const stamp = now.get(shard);
+      let from = stamp !== undefined && then.get(shard) === stamp ? (placeOf.get(record.path) ?? -1) : -1;
+      // The ids carry each chunk's text hash: a file whose ids agree has the text the snapshot indexed.
+      if (from >= 0 && (t.chunkCounts[from] !== chunks.length || chunks.some((c, i) => t.chunkIds[firstChunk[from] + i] !== c.id))) from = -1;
+      plan.push({ chunks, from });
+    }
+    return plan;
+  }
+
+  /** After a flush: rewrites the snapshot when opening would otherwise tokenize too much again. */
+  async refresh(catalog: Catalog): Promise<void> {
+    const file = this.store.lexicalSnapshotFile;
+    if (!file || this.store.readOnly || !this.store.shardStamps || this.writeFailed) return;
+    const behind = this.behind + (catalog.changedChunks - this.changedAt);
+    if (behind <= Math.max(this.rewriteAfter, catalog.size * 0.02) || catalog.size === 0) return;
+    try {
+      // Stamps and state in one turn: nothing changes the catalog between them.
+      const stamps = this.store.shardStamps();
+      const header: SnapshotHeader = { analysis: analysisKey(), layout: this.store.layout ?? '', stamps: [...stamps] };
+      const bytes = encodeSnapshot(header, catalog.exportState());
+      this.changedAt = catalog.changedChunks;
+      this.behind = this.uncovered(stamps);
+      // Never through a link planted in the index folder.
+      await assertRealFolder(path.dirname(file));
+      await removeDeadTempFiles(path.dirname(file));
+      await writeFileAtomic(file, bytes);
+    } catch (err) {
+      // The index works without it; one line, and no retry at every save.
+      this.writeFailed = true;
+      this.log(`Warning: could not write the lexical snapshot ${file} (${errorText(err)}); opening this index stays slower.`);
+    }
+  }
+
+  /** Chunks of shards the stamps leave out (changes pending, damaged): tokenized again on open. */
+  private uncovered(stamps: ReadonlyMap<number, string>): number {
+    let n = 0;
+    for (const { record, chunks } of this.store.allFiles()) if (!stamps.has(this.store.shardOf!(record.path))) n += chunks.length;
+    return n;
+  }
+}
+
+async function readSnapshot(file: string, log: (message: string) => void): Promise<Buffer | undefined> {
+  try {
+    return await fs.promises.readFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log(`Warning: the lexical snapshot ${file} cannot be read (${errorText(err)}); it is rebuilt from the index.`);
+    return undefined;
+  }
+}
+
+let analysis: string | undefined;
+
+/**
+ * What the tokenizer and the name reader make of a probe text: a build that analyses text otherwise
+ * does not trust a snapshot an older one wrote.
+ */
+export function analysisKey(): string {
+  const probe = { path: 'src/HTTPServer/parse_utils.ts', title: 'class HTTPServer > method parseRequests, function sortingTokens (part 2)', kind: 'code' as const, text: 'def handle_requests():\n  return "Tokens sorted" + x2y + $jquery_Plugin // naïve café ÆØÅ 123abc\nclass Inner:\n  fn run_tests' };
+  analysis ??= `${LEXICAL_FORMAT}:${sha1(JSON.stringify([chunkTokens({ ...probe, startLine: 1, endLine: 3, language: 'typescript' }), definedSymbols(probe), tokenize('## Heading > Sub-heading: Über')]))}`;
+  return analysis;
+}
