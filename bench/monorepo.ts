@@ -63,8 +63,13 @@ async function discoverAndFloor(folder: string) {
 /** A fresh process per query (open + query + exit), `--first-runs` of them (default 5) on different questions. */
 async function firstQueries(system: System) {
   const times: number[] = [];
-  for (const q of MONOREPO_QUERIES.slice(0, Number(option('first-runs') ?? 5))) times.push((await system.queryOnce(q)).wallMs);
-  return { p50Ms: pct(times, 50), maxMs: Math.max(...times), runs: times };
+  const cpu: number[] = [];
+  for (const q of MONOREPO_QUERIES.slice(0, Number(option('first-runs') ?? 5))) {
+    const r = await system.queryOnce(q);
+    times.push(r.wallMs);
+    cpu.push(r.cpuMs);
+  }
+  return { p50Ms: pct(times, 50), maxMs: Math.max(...times), cpuP50Ms: pct(cpu, 50), runs: times };
 }
 
 /** One process holding the index: a warm-up round, then WARM_ROUNDS timed rounds over every question, then its RSS. */

@@ -11,6 +11,8 @@ const TARGETS: Record<string, Record<string, string>> = {
 const MB = (b: number) => `${(b / 1e6).toFixed(0)} MB`;
 const time = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(2)} ms`);
 
+const cpu = (ms: number | undefined) => (ms === undefined ? '' : `; CPU ${time(ms)}`);
+
 function rowsFor(s: Results | undefined, floor: Results) {
   if (!s) return undefined;
   const stalls = (s.build.stalls ?? []) as { thread: string; maxLoopMs: number; maxTimerLateMs: number }[];
@@ -18,12 +20,12 @@ function rowsFor(s: Results | undefined, floor: Results) {
   const workers = stalls.filter((x) => x.thread !== 'main');
   return {
     warm: `${time(s.held.p50Ms)} (p95 ${time(s.held.p95Ms)})`,
-    first: `${time(s.first.p50Ms)} (max ${time(s.first.maxMs)})`,
+    first: `${time(s.first.p50Ms)} (max ${time(s.first.maxMs)}${cpu(s.first.cpuP50Ms)})`,
     rss: MB(s.held.rssBytes),
-    edit: `${time(s.edit.editedMs)} (nothing changed: ${time(s.edit.unchangedMs)})`,
-    cold: `${time(s.build.wallMs)} (CPU ${time(s.build.cpuMs)}; ${s.build.chunks.toLocaleString('en-US')} chunks)`,
+    edit: `${time(s.edit.editedMs)} (${s.edit.editedCpuMs === undefined ? '' : `CPU ${time(s.edit.editedCpuMs)}; `}nothing changed: ${time(s.edit.unchangedMs)})`,
+    cold: `${time(s.build.wallMs)} (${s.build.chunks.toLocaleString('en-US')} chunks${cpu(s.build.cpuMs)})`,
     peak: MB(s.build.peakRssBytes),
-    ratio: `${(s.build.wallMs / floor.floorMs).toFixed(2)}× (CPU ${(s.build.cpuMs / floor.floorCpuMs).toFixed(2)}×)`,
+    ratio: `${(s.build.wallMs / floor.floorMs).toFixed(2)}×${s.build.cpuMs && floor.floorCpuMs ? ` (CPU ${(s.build.cpuMs / floor.floorCpuMs).toFixed(2)}×)` : ''}`,
     stall: main
       ? `${time(main.maxLoopMs)} engine thread (5 ms timer ${time(main.maxTimerLateMs)} late)${workers.length ? `; parse workers ${workers.map((w) => time(w.maxLoopMs)).join(', ')}` : ''}`
       : 'n/a (one thread, no event loop)',
@@ -38,7 +40,7 @@ export function monorepoTable(r: Results, label: string): string {
   const c = r.corpus;
   const row = (what: string, key: keyof typeof g, rgCell: string, target: string) => `| ${what} | ${g[key]} | ${f ? f[key] : 'not run'} | ${rg ? rgCell : 'not run'} | ${target} |`;
   return [
-    `Monorepo (${label}): ${c.files.toLocaleString('en-US')} files discovered, ${MB(c.bytes)}; floor (discover + read + tokenize, one process) ${time(r.floor.floorMs)} (CPU ${time(r.floor.floorCpuMs)}; discovery ${time(r.floor.discoverMs)}). Load average (1 min) ${r.loadAvgAtStart?.[0]?.toFixed(1)} at the start, ${r.loadAvgAtEnd?.[0]?.toFixed(1)} at the end, on ${r.cpus} cores.`,
+    `Monorepo (${label}): ${c.files.toLocaleString('en-US')} files discovered, ${MB(c.bytes)}; floor (discover + read + tokenize, one process) ${time(r.floor.floorMs)} (discovery ${time(r.floor.discoverMs)}${cpu(r.floor.floorCpuMs)}).${r.loadAvgAtStart ? ` Load average (1 min) ${r.loadAvgAtStart[0].toFixed(1)} at the start, ${r.loadAvgAtEnd[0].toFixed(1)} at the end, on ${r.cpus} cores.` : ''}`,
     '',
     `| ${label} | Grounded | SQLite FTS5 | ripgrep | target |`,
     '| --- | --- | --- | --- | --- |',
