@@ -4,6 +4,7 @@
  *
  *   npm run build && npm run compile-tests && node out/bench/monorepo.js <folder> [--fts5] [--rg] [--label 1x|4x] [--edit REL] [--first-runs N] [--work DIR]
  *   npm run bench -- --monorepo <folder> [--fts5] [--rg] …
+ *   node out/bench/monorepo.js --table bench/results/monorepo-1x.json   (the table again, from a run's results)
  *
  * Every system runs in child processes, measured from outside (wall time, GNU time's peak RSS, /proc
  * for a live process). Grounded: cold `index` into a fresh index folder, one `query --no-update` per
@@ -27,7 +28,7 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 const log = (m: string) => console.error(`[monorepo ${new Date().toISOString().slice(11, 19)}] ${m}`);
 const WARM_ROUNDS = 3;
 
-const VALUED = ['--label', '--edit', '--work', '--first-runs'];
+const VALUED = ['--label', '--edit', '--work', '--first-runs', '--table'];
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -115,16 +116,21 @@ async function afterOneEdit(system: System, folder: string, rel: string) {
   return { file: rel, editedMs: edited.wallMs, editedCpuMs: edited.cpuMs, restoredMs: restored.wallMs, unchangedMs: unchanged.wallMs, editedPeakRssBytes: edited.peakRssBytes };
 }
 
-async function measureSystem(system: System, folder: string, editRel: string) {
+/** Each measure lands in `into` as soon as it is taken, and `save` writes the results so far. */
+async function measureSystem(system: System, folder: string, editRel: string, into: Record<string, unknown>, save: () => void) {
   log(`${system.name}: cold build`);
   const build = await system.build();
+  into.build = { wallMs: build.wallMs, cpuMs: build.cpuMs, peakRssBytes: build.peakRssBytes, chunks: build.chunks, stalls: build.stalls };
+  save();
   log(`${system.name}: built ${build.chunks} chunks in ${(build.wallMs / 1000).toFixed(1)} s; first queries`);
-  const first = await firstQueries(system);
+  into.first = await firstQueries(system);
+  save();
   log(`${system.name}: held open`);
-  const held = await heldOpen(system);
+  into.held = await heldOpen(system);
+  save();
   log(`${system.name}: one edit`);
-  const edit = await afterOneEdit(system, folder, editRel);
-  return { build: { wallMs: build.wallMs, cpuMs: build.cpuMs, peakRssBytes: build.peakRssBytes, chunks: build.chunks, stalls: build.stalls }, first, held, edit };
+  into.edit = await afterOneEdit(system, folder, editRel);
+  save();
 }
 
 async function measureRipgrep(folder: string) {
@@ -148,6 +154,11 @@ function editTarget(files: string[]): string {
 }
 
 async function main() {
+  const saved = option('table');
+  if (saved) {
+    const r = JSON.parse(fs.readFileSync(saved, 'utf8'));
+    return console.log(monorepoTable(r, r.label));
+  }
   const given = folderArgument();
   const folder = given && path.resolve(given);
   if (!folder || !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new Error('usage: monorepo.js <folder> [--fts5] [--rg] [--label 1x|4x] [--edit REL] [--first-runs N] [--work DIR]');
@@ -161,13 +172,17 @@ async function main() {
   results.corpus = { files: floor.files.length, bytes: floor.bytes, tokens: floor.tokens };
   results.floor = { discoverMs: floor.discoverMs, readTokenizeMs: floor.readTokenizeMs, floorMs: floor.floorMs, floorCpuMs: floor.floorCpuMs };
   const editRel = editTarget(floor.files);
-  results.grounded = await measureSystem(grounded(folder, path.join(work, 'grounded-index'), work), folder, editRel);
-  if (process.argv.includes('--fts5')) results.fts5 = await measureSystem(fts5(folder, filesJson, path.join(work, 'fts5.db')), folder, editRel);
-  if (process.argv.includes('--rg')) results.ripgrep = await measureRipgrep(folder);
-  results.loadAvgAtEnd = os.loadavg();
   const out = path.resolve(__dirname, `../../bench/results/monorepo-${label}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify(results, null, 2));
+  // Written after each measure: a long run stopped part way keeps what it measured.
+  const save = () => {
+    results.loadAvgAtEnd = os.loadavg();
+    fs.writeFileSync(out, JSON.stringify(results, null, 2));
+  };
+  await measureSystem(grounded(folder, path.join(work, 'grounded-index'), work), folder, editRel, (results.grounded = {}), save);
+  if (process.argv.includes('--fts5')) await measureSystem(fts5(folder, filesJson, path.join(work, 'fts5.db')), folder, editRel, (results.fts5 = {}), save);
+  if (process.argv.includes('--rg')) results.ripgrep = await measureRipgrep(folder);
+  save();
   console.log(monorepoTable(results, label));
   fs.rmSync(work, { recursive: true, force: true });
 }

@@ -13,22 +13,28 @@ const time = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >=
 
 const cpu = (ms: number | undefined) => (ms === undefined ? '' : `; CPU ${time(ms)}`);
 
-function rowsFor(s: Results | undefined, floor: Results) {
-  if (!s) return undefined;
-  const stalls = (s.build.stalls ?? []) as { thread: string; maxLoopMs: number; maxTimerLateMs: number }[];
+/** `format(part)` when the run measured that part, otherwise "not measured" (a run stopped part way). */
+const cell = (part: Results | undefined, format: (p: Results) => string) => (part ? format(part) : 'not measured');
+
+function stallCell(build: Results): string {
+  const stalls = (build.stalls ?? []) as { thread: string; maxLoopMs: number; maxTimerLateMs: number }[];
   const main = stalls.find((x) => x.thread === 'main');
   const workers = stalls.filter((x) => x.thread !== 'main');
+  if (!main) return 'n/a (one thread, no event loop)';
+  return `${time(main.maxLoopMs)} engine thread (5 ms timer ${time(main.maxTimerLateMs)} late)${workers.length ? `; parse workers ${workers.map((w) => time(w.maxLoopMs)).join(', ')}` : ''}`;
+}
+
+function rowsFor(s: Results | undefined, floor: Results) {
+  if (!s) return undefined;
   return {
-    warm: `${time(s.held.p50Ms)} (p95 ${time(s.held.p95Ms)})`,
-    first: `${time(s.first.p50Ms)} (max ${time(s.first.maxMs)}${cpu(s.first.cpuP50Ms)})`,
-    rss: MB(s.held.rssBytes),
-    edit: `${time(s.edit.editedMs)} (${s.edit.editedCpuMs === undefined ? '' : `CPU ${time(s.edit.editedCpuMs)}; `}nothing changed: ${time(s.edit.unchangedMs)})`,
-    cold: `${time(s.build.wallMs)} (${s.build.chunks.toLocaleString('en-US')} chunks${cpu(s.build.cpuMs)})`,
-    peak: MB(s.build.peakRssBytes),
-    ratio: `${(s.build.wallMs / floor.floorMs).toFixed(2)}×${s.build.cpuMs && floor.floorCpuMs ? ` (CPU ${(s.build.cpuMs / floor.floorCpuMs).toFixed(2)}×)` : ''}`,
-    stall: main
-      ? `${time(main.maxLoopMs)} engine thread (5 ms timer ${time(main.maxTimerLateMs)} late)${workers.length ? `; parse workers ${workers.map((w) => time(w.maxLoopMs)).join(', ')}` : ''}`
-      : 'n/a (one thread, no event loop)',
+    warm: cell(s.held, (h) => `${time(h.p50Ms)} (p95 ${time(h.p95Ms)})`),
+    first: cell(s.first, (f) => `${time(f.p50Ms)} (max ${time(f.maxMs)}${cpu(f.cpuP50Ms)})`),
+    rss: cell(s.held, (h) => MB(h.rssBytes)),
+    edit: cell(s.edit, (e) => `${time(e.editedMs)} (${e.editedCpuMs === undefined ? '' : `CPU ${time(e.editedCpuMs)}; `}nothing changed: ${time(e.unchangedMs)})`),
+    cold: cell(s.build, (b) => `${time(b.wallMs)} (${b.chunks.toLocaleString('en-US')} chunks${cpu(b.cpuMs)})`),
+    peak: cell(s.build, (b) => MB(b.peakRssBytes)),
+    ratio: cell(s.build, (b) => `${(b.wallMs / floor.floorMs).toFixed(2)}×${b.cpuMs && floor.floorCpuMs ? ` (CPU ${(b.cpuMs / floor.floorCpuMs).toFixed(2)}×)` : ''}`),
+    stall: cell(s.build, stallCell),
   };
 }
 
