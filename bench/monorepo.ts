@@ -2,7 +2,7 @@
  * The real-code monorepo benchmark (issue #16): Grounded's CLI beside SQLite FTS5 and ripgrep, in one
  * run, on a folder assembled by bench/monorepo/assemble.sh.
  *
- *   npm run build && npm run compile-tests && node out/bench/monorepo.js <folder> [--fts5] [--rg] [--label 1x|4x] [--edit REL] [--first-runs N] [--work DIR]
+ *   npm run build && npm run compile-tests && node out/bench/monorepo.js <folder> [--fts5] [--rg] [--label 1x|4x] [--edit REL] [--first-runs N] [--work DIR] [--skip-grounded]
  *   npm run bench -- --monorepo <folder> [--fts5] [--rg] …
  *   node out/bench/monorepo.js --table bench/results/monorepo-1x.json   (the table again, from a run's results)
  *
@@ -179,7 +179,8 @@ async function main() {
     results.loadAvgAtEnd = os.loadavg();
     fs.writeFileSync(out, JSON.stringify(results, null, 2));
   };
-  await measureSystem(grounded(folder, path.join(work, 'grounded-index'), work), folder, editRel, (results.grounded = {}), save);
+  // --skip-grounded: only the others (to finish a run whose Grounded part was measured before).
+  if (!process.argv.includes('--skip-grounded')) await measureSystem(grounded(folder, path.join(work, 'grounded-index'), work), folder, editRel, (results.grounded = {}), save);
   if (process.argv.includes('--fts5')) await measureSystem(fts5(folder, filesJson, path.join(work, 'fts5.db')), folder, editRel, (results.fts5 = {}), save);
   if (process.argv.includes('--rg')) results.ripgrep = await measureRipgrep(folder);
   save();

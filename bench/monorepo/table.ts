@@ -40,7 +40,7 @@ function rowsFor(s: Results | undefined, floor: Results) {
 
 export function monorepoTable(r: Results, label: string): string {
   const t = TARGETS[label] ?? TARGETS['1x'];
-  const g = rowsFor(r.grounded, r.floor)!;
+  const g = rowsFor(r.grounded, r.floor) ?? rowsFor({}, r.floor)!;
   const f = rowsFor(r.fts5, r.floor);
   const rg = r.ripgrep;
   const c = r.corpus;
