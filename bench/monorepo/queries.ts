@@ -1,0 +1,36 @@
+/**
+ * Generic developer questions for the monorepo benchmark, written for it (not from any eval set): the
+ * kind of thing anyone asks of an unfamiliar codebase, mixed plain words and identifiers.
+ */
+export const MONOREPO_QUERIES: readonly string[] = [
+  'how is the configuration file loaded and validated',
+  'where are command line arguments parsed',
+  'how do I write a plugin',
+  'retry failed http requests with backoff',
+  'set a timeout on network connections',
+  'how are warnings shown to the user',
+  'read environment variables for settings',
+  'where is logging configured',
+  'how are errors reported when a file is missing',
+  'serialize an object to json',
+  'parse a yaml document',
+  'how does caching work and when is the cache invalidated',
+  'run the tests in parallel',
+  'authentication token refresh',
+  'how are temporary files cleaned up',
+  'where is the version number defined',
+  'how to add a new lint rule',
+  'fixture setup and teardown',
+  'open a dataset from a netcdf file',
+  'plot a histogram with a legend',
+  'render templates to html',
+  'session cookies and redirects',
+  'state file locking',
+  'provider schema validation',
+  'how is the abstract syntax tree walked',
+  'dialect specific keywords',
+  'cross references between documents',
+  'stream a large response body',
+  'concurrency and thread safety',
+  'deprecation of an old option',
+];
