@@ -163,7 +163,9 @@ async function main() {
   const folder = given && path.resolve(given);
   if (!folder || !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new Error('usage: monorepo.js <folder> [--fts5] [--rg] [--label 1x|4x] [--edit REL] [--first-runs N] [--work DIR]');
   const label = option('label') ?? '1x';
-  const work = fs.mkdtempSync(path.join(option('work') ?? os.tmpdir(), 'grounded-monorepo-'));
+  const scratch = option('work') ?? os.tmpdir();
+  fs.mkdirSync(scratch, { recursive: true });
+  const work = fs.mkdtempSync(path.join(scratch, 'grounded-monorepo-'));
   const results: Record<string, unknown> = { when: new Date().toISOString(), node: process.version, cpus: os.cpus().length, folder, label, loadAvgAtStart: os.loadavg() };
   log(`discovery and floor over ${folder}`);
   const floor = await discoverAndFloor(folder);
