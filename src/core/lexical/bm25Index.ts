@@ -182,27 +182,40 @@ export class Bm25Index {
     p.dead = 0;
   }
 
-  /** The live postings and slot lengths, for a snapshot: dead slots' entries are left out. */
+  /**
+   * The live postings and slot lengths, for a snapshot: dead slots' entries are left out. Counted
+   * first and written straight into typed arrays: growing plain arrays of every posting of a large
+   * index first cost more memory than the whole cold run that built it.
+   */
   exportState(): Bm25State {
     const terms = [...this.postings.keys()];
     const counts = new Uint32Array(terms.length);
-    const slots: number[] = [];
-    const tfs: number[] = [];
+    let total = 0;
     terms.forEach((term, t) => {
-      const p = this.postings.get(term)!;
-      const before = slots.length;
-      const keep = (e: number) => {
-        const slot = Math.floor(e / TF_SPAN);
-        if (!this.alive[slot]) return;
-        slots.push(slot);
-        tfs.push(e - slot * TF_SPAN);
-      };
-      for (let i = p.start; i < p.end; i++) keep(this.restored[i]);
-      for (const e of p.entries) keep(e);
-      counts[t] = slots.length - before;
+      this.forEachLive(this.postings.get(term)!, () => counts[t]++);
+      total += counts[t];
     });
+    const slots = new Uint32Array(total);
+    const tfs = new Uint16Array(total);
+    let at = 0;
+    for (const term of terms) {
+      this.forEachLive(this.postings.get(term)!, (slot, tf) => {
+        slots[at] = slot;
+        tfs[at++] = tf;
+      });
+    }
     const lengths = Uint32Array.from(this.lengths, (n, slot) => (this.alive[slot] ? n : 0));
-    return { terms, counts, slots: Uint32Array.from(slots), tfs: Uint16Array.from(tfs), lengths };
+    return { terms, counts, slots, tfs, lengths };
+  }
+
+  /** Each entry of a term's postings whose slot is alive, restored ones first, in order. */
+  private forEachLive(p: Postings, fn: (slot: number, tf: number) => void): void {
+    const visit = (e: number) => {
+      const slot = Math.floor(e / TF_SPAN);
+      if (this.alive[slot]) fn(slot, e - slot * TF_SPAN);
+    };
+    for (let i = p.start; i < p.end; i++) visit(this.restored[i]);
+    for (const e of p.entries) visit(e);
   }
 
   /**
