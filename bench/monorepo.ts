@@ -18,7 +18,7 @@ import * as path from 'path';
 import { withDefaults } from '../src/core/config';
 import { discoverFiles } from '../src/core/discovery/walk';
 import { tokenize } from '../src/core/lexical/tokenize';
-import { readSharedIndexSettings } from '../src/core/workspaceSettings';
+import { readSharedIndexSettings } from '../src/vscode/sharedSettingsFile';
 import { liveRss, ms, now } from './monorepo/processes';
 import { MONOREPO_QUERIES } from './monorepo/queries';
 import { monorepoTable } from './monorepo/table';
