@@ -200,3 +200,28 @@ test('a killed snapshot write leaves a temporary file that is not read and goes 
   assert.equal(log.filter((l) => l.startsWith('Warning')).length, 2, log.join(' | '));
   assert.ok(fs.statSync(snapshotFile(indexDir)).isDirectory(), 'nothing is written through or over it');
 });
+
+test('a snapshot planted as a link (to /dev/zero, to a file elsewhere) is never followed, and the next write replaces the link, not its target', async () => {
+  const { root, indexDir } = await indexedCorpus(60);
+  const file = snapshotFile(indexDir);
+  const good = fs.readFileSync(file);
+  const expected = await rebuilt(root, indexDir);
+  const victim = path.join(tempDir(), 'victim.bin');
+  fs.writeFileSync(victim, good);
+  for (const target of ['/dev/zero', victim]) {
+    fs.rmSync(file, { force: true });
+    fs.symlinkSync(target, file);
+    const { ranked, log } = await openAndRank({ folder: root, indexDir, readOnly: true });
+    const warnings = log.filter((l) => l.startsWith('Warning'));
+    assert.equal(warnings.length, 1, log.join(' | '));
+    assert.match(warnings[0], /not a plain file/);
+    assert.equal(restoredCounts(log), undefined, 'nothing restored through the link');
+    assert.deepEqual(ranked, expected);
+  }
+  writeCorpus(root, 20, 2);
+  const engine = await Engine.open({ folder: root, indexDir, shardCount: 16, snapshotAfterChunks: 0 });
+  await engine.indexAll();
+  await engine.close();
+  assert.equal(fs.lstatSync(file).isFile(), true, 'the link was replaced by a snapshot of its own');
+  assert.deepEqual(fs.readFileSync(victim), good, 'the link target is untouched');
+});

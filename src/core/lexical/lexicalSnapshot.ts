@@ -121,12 +121,26 @@ export class LexicalSnapshots {
   }
 }
 
+/** Larger than any snapshot an index could need: a planted file this big is not read into memory. */
+const MAX_SNAPSHOT_BYTES = 2 ** 31 - 1;
+
+/**
+ * The snapshot's bytes, read only from a plain file of a sane size: a link planted in a committed index
+ * folder (to `/dev/zero`, a FIFO, a file elsewhere) is never followed.
+ */
 async function readSnapshot(file: string, log: (message: string) => void): Promise<Buffer | undefined> {
+  const problem = (reason: string) => {
+    log(`Warning: the lexical snapshot ${file} ${reason}; it is rebuilt from the index.`);
+    return undefined;
+  };
   try {
+    const stat = await fs.promises.lstat(file);
+    if (!stat.isFile()) return problem('is not a plain file');
+    if (stat.size > MAX_SNAPSHOT_BYTES) return problem(`is too large (${stat.size} bytes)`);
     return await fs.promises.readFile(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log(`Warning: the lexical snapshot ${file} cannot be read (${errorText(err)}); it is rebuilt from the index.`);
-    return undefined;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return problem(`cannot be read (${errorText(err)})`);
   }
 }
 
