@@ -10,6 +10,7 @@ import { excludingIndexFolder } from './discovery/indexFolderFilter';
 import { normalizeRel } from './discovery/relPath';
 import { discoverFiles, SkippedFile } from './discovery/walk';
 import { Embedder, probeDimensions } from './embed/embedder';
+import { errorText } from './errorText';
 import { EmbeddingCache } from './embed/embeddingCache';
 import { indexCounts } from './index/counts';
 import { removePath, updatePath } from './index/fileIndexer';
@@ -119,7 +120,7 @@ export class Engine {
     if (!store.readOnly) for (const e of store.loadErrors) log(`Warning: ${e}`);
     // Another writer (a second window, the CLI) changed files in a shard this engine is about to write.
     store.onExternalChange = (before, after) => {
-      if (before) catalog.removeFile(before.chunks);
+      if (before) catalog.removeFile(before.record.path, before.chunks);
       if (after) catalog.addFile(after.chunks);
     };
   }
@@ -143,6 +144,8 @@ export class Engine {
     // Read from the snapshot where it matches the store; tokenized from the store where it does not.
     const snapshots = new LexicalSnapshots(store, log, opts.snapshotAfterChunks);
     const catalog = await snapshots.open();
+    // Shards parsed to build the catalog go back to disk; a question reads the few it shows.
+    store.releaseShardCache();
     return new Engine(folder, config, store, opts.embedder, chunkCode, log, rebuildReason, opts.flushEveryFiles ?? FLUSH_EVERY_FILES, cache, catalog, snapshots);
   }
 
@@ -173,9 +176,20 @@ export class Engine {
       const run = { ...opts, signal, gate, flushEveryFiles: this.flushEveryFiles, rebuildReason: this.rebuildReason };
       const { summary, skips } = await runFullIndex(this.ctx, run, (found) => (this.discoverySkips = found));
       this.discoverySkips = skips;
-      await this.snapshots.refresh(this.ctx.catalog);
+      await this.afterWrite();
       return summary;
     });
+  }
+
+  /** What opening the index reads, brought up to date once enough changed: the lexical snapshot and the file list. */
+  private async afterWrite(): Promise<void> {
+    await this.snapshots.refresh(this.ctx.catalog);
+    try {
+      await this.store.saveManifest?.();
+    } catch (err) {
+      // Derived data: the index works without it, only opening is slower.
+      this.ctx.log(`Warning: could not write the index's file list (${errorText(err)}); opening this index stays slower.`);
+    }
   }
 
   /** Holds full runs before their next file until `resume`; saves still update the index. */
@@ -197,7 +211,7 @@ export class Engine {
     return this.serial(async () => {
       await updatePath(this.ctx, normalizeRel(relPath));
       await this.ctx.flush();
-      await this.snapshots.refresh(this.ctx.catalog);
+      await this.afterWrite();
     });
   }
 
@@ -206,7 +220,7 @@ export class Engine {
     return this.serial(async () => {
       removePath(this.ctx, normalizeRel(relPath));
       await this.ctx.flush();
-      await this.snapshots.refresh(this.ctx.catalog);
+      await this.afterWrite();
     });
   }
 
@@ -218,7 +232,7 @@ export class Engine {
 
   /** How much there is to answer from, without touching the disk: what a question asks before it is answered. */
   size(): IndexSize {
-    const files = indexCounts(this.store.allFiles(), this.discoverySkips ?? []).indexed;
+    const files = indexCounts(this.store.fileSummaries(), this.discoverySkips ?? []).indexed;
     return { files, chunks: this.chunkCount, textChars: this.ctx.catalog.textChars };
   }
 
@@ -230,7 +244,7 @@ export class Engine {
   async status(opts?: { diskBytes?: boolean }): Promise<IndexStatus>;
   async status(opts: { diskBytes?: boolean } = {}): Promise<IndexStatus> {
     this.discoverySkips ??= (await discoverFiles(this.folder, this.config, this.ctx.filter)).skipped;
-    const counts = indexCounts(this.store.allFiles(), this.discoverySkips);
+    const counts = indexCounts(this.store.fileSummaries(), this.discoverySkips);
     return {
       folder: this.folder,
       indexDir: this.store.dir,
@@ -262,11 +276,17 @@ export class Engine {
     this.control.resume();
     await this.queue;
     this.embeddingCache?.close();
+    this.snapshots.close();
   }
 
-  /** Every indexed file's manifest entry and chunks, for read-only views (definitions, freshness). */
+  /** Every indexed file's manifest entry and chunks, for read-only views (definitions); may read the whole index. */
   indexedFiles(): Iterable<Readonly<FileEntry>> {
     return this.store.allFiles();
+  }
+
+  /** Every path the index holds an entry for (indexed or skipped), without reading chunks. */
+  *indexedPaths(): IterableIterator<string> {
+    for (const f of this.store.fileSummaries()) yield f.record.path;
   }
 }
 

@@ -9,9 +9,14 @@ function file(path: string, texts: string[], kind: 'code' | 'doc' = 'code'): (Ch
   return texts.map((text, i) => ({ id: `${path}#${i}:${text.length}`, path, startLine: i * 10 + 1, endLine: i * 10 + 9, language: 'python', kind, title: kind === 'code' ? `class Store > method save_${i}` : `Guide > Saving ${i}`, text }));
 }
 
+/** A file as an open restores it: from the snapshot's place `from`, or (-1) tokenized from its chunks. */
+function restoring(chunks: (Chunk & { id: string })[], from: number) {
+  return { path: chunks[0].path, chunkCount: chunks.length, chars: chunks.reduce((n, c) => n + c.text.length, 0), from, chunks };
+}
+
 /** Everything that decides a ranking, independent of the order terms were first seen in. */
 function canonical(index: LexicalIndex) {
-  const s = index.exportState((c) => (c as Chunk & { id: string }).id);
+  const s = index.exportState();
   const field = (f: LexicalState['body']) => {
     const byTerm: Record<string, string> = {};
     let at = 0;
@@ -37,11 +42,11 @@ test('a restored lexical index has exactly the slots, statistics, path order and
   for (const f of [a, b, c, d]) writer.addFile(f);
   writer.addFile(a2);
   writer.removeFile('src/b.py');
-  const state = decodeSnapshot(encodeSnapshot({ analysis: 'x', layout: 'y', stamps: [] }, writer.exportState((ch) => (ch as Chunk & { id: string }).id))).state;
+  const state = decodeSnapshot(encodeSnapshot({ analysis: 'x', layout: 'y', stamps: [] }, writer.exportState())).state;
   const place = (p: string) => state.table.paths.indexOf(p);
   // The store's order on open differs from the writer's; d is not in the snapshot's shard (tokenized), e is new.
   const e = file('src/e.py', ['def save(x): return x']);
-  const order = [{ chunks: d, from: -1 }, { chunks: c, from: place('docs/c.md') }, { chunks: e, from: -1 }, { chunks: a2, from: place('src/a.py') }];
+  const order = [restoring(d, -1), restoring(c, place('docs/c.md')), restoring(e, -1), restoring(a2, place('src/a.py'))];
   const restored = new LexicalIndex();
   const slots = restored.restore(state, order);
   const built = new LexicalIndex();
@@ -65,7 +70,7 @@ test('a snapshot state that counts a slot twice in one term, names a term twice 
   const index = new LexicalIndex();
   index.addFile(file('src/a.py', ['def save(record): return record']));
   const encode = (s: LexicalState) => encodeSnapshot({ analysis: 'x', layout: 'y', stamps: [] }, s);
-  const fresh = () => decodeSnapshot(encode(index.exportState((ch) => (ch as Chunk & { id: string }).id))).state;
+  const fresh = () => decodeSnapshot(encode(index.exportState())).state;
   const outside = fresh();
   outside.body.slots = Uint32Array.from(outside.body.slots, () => 7);
   assert.throws(() => checkLexicalState(outside), /out of range/);
@@ -77,5 +82,36 @@ test('a snapshot state that counts a slot twice in one term, names a term twice 
   const dup = fresh();
   dup.body.terms = dup.body.terms.map((term, i) => (i === 1 ? dup.body.terms[0] : term));
   checkLexicalState(dup);
-  assert.throws(() => new LexicalIndex().restore(dup, [{ chunks: file('src/a.py', ['def save(record): return record']), from: 0 }]), /twice/);
+  assert.throws(() => new LexicalIndex().restore(dup, [restoring(file('src/a.py', ['def save(record): return record']), 0)]), /twice/);
+});
+
+test('a file whose chunks can no longer be read is removed from every field as exactly as one whose chunks are known', () => {
+  const files = [file('src/a.py', ['def save(record): return record', 'def load(path): open(path) save load']), file('src/b.py', ['class Store: def save(self): pass']), file('docs/c.md', ['Saving a record writes it to the store.'], 'doc')];
+  // The source lost a.py (its shard was damaged): its removal must find its postings without its text.
+  let lost = false;
+  const blind = new LexicalIndex((p) => (lost && p === 'src/a.py' ? undefined : files.find((f) => f[0].path === p)));
+  const exact = new LexicalIndex();
+  for (const index of [blind, exact]) for (const f of files) index.addFile(f);
+  lost = true;
+  blind.removeFile('src/a.py');
+  exact.removeFile('src/a.py');
+  assert.deepEqual(canonical(blind), canonical(exact));
+  for (const q of [['save'], ['load', 'path'], ['record', 'store']]) {
+    assert.deepEqual(blind.body.search(q, 10), exact.body.search(q, 10), q.join(' '));
+    assert.deepEqual(blind.files.search(q, 10), exact.files.search(q, 10), q.join(' '));
+    assert.equal(blind.body.idf(q[0]), exact.body.idf(q[0]));
+  }
+  assert.equal(blind.symbols.lookup('save').size, exact.symbols.lookup('save').size);
+  assert.equal(blind.textChars, exact.textChars);
+});
+
+test('a chunk is read from its source only as indexed: a source holding other chunks for the path gives none', () => {
+  const a = file('src/a.py', ['def save(record): return record']);
+  let current = a;
+  const index = new LexicalIndex((p) => (p === 'src/a.py' ? current : undefined));
+  const [slot] = index.addFile(a);
+  assert.equal(index.chunk(slot)?.text, a[0].text);
+  current = file('src/a.py', ['def save(record, retries): return record']);
+  assert.equal(index.chunk(slot), undefined);
+  assert.equal(index.pathOf(slot), 'src/a.py');
 });

@@ -152,13 +152,13 @@ test('the per-file cap keeps the answering section of a short document', async (
 
 test('collapse keeps a chunk marked past the cap, and caps the rest', () => {
   const c = (id: string, score: number, keepBeyondCap = false) => ({ id, path: 'a', startLine: Number(id) * 10, endLine: Number(id) * 10 + 5, hash: id, score, keepBeyondCap });
-  const kept = collapseRanked([c('1', 9), c('2', 8), c('3', 7, true), c('4', 6)], 10, 1);
+  const kept = collapseRanked([c('1', 9), c('2', 8), c('3', 7, true), c('4', 6)], 10, 1, (x) => x);
   assert.deepEqual(kept.map((k) => k.id), ['1', '3']);
 });
 
 test('the lexical index forgets a removed file in every field', () => {
   const index = new LexicalIndex();
-  const chunk = (p: string, title: string, text: string) => ({ path: p, startLine: 1, endLine: 2, language: 'python', kind: 'code' as const, title, text });
+  const chunk = (p: string, title: string, text: string) => ({ id: `${p}:${title}`, path: p, startLine: 1, endLine: 2, language: 'python', kind: 'code' as const, title, text });
   const slots = index.addFile([chunk('a.py', 'class A > method frob', 'def frob(): pass'), chunk('a.py', 'function other', 'def other(): pass')]);
   index.addFile([chunk('b.py', 'function frob', 'def frob(): return 1')]);
   assert.equal(index.size, 3);

@@ -1,5 +1,5 @@
 import { SkippedFile } from '../discovery/walk';
-import { FileEntry } from '../store/records';
+import { FileSummary } from '../store/records';
 
 export interface IndexCounts {
   /** Files whose text is in the index. */
@@ -12,7 +12,7 @@ export interface IndexCounts {
  * The one definition of indexed and skipped that the CLI, the status page, the log and the progress
  * report share, so that a full run, a run with nothing to do and `status` give the same figures.
  */
-export function indexCounts(files: Iterable<FileEntry>, discoverySkips: readonly SkippedFile[]): IndexCounts {
+export function indexCounts(files: Iterable<FileSummary>, discoverySkips: readonly SkippedFile[]): IndexCounts {
   const skipped = new Map<string, SkippedFile>();
   let indexed = 0;
   for (const s of discoverySkips) skipped.set(s.relPath, s);

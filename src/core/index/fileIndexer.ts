@@ -22,8 +22,8 @@ export type IndexOutcome = 'unchanged' | { hash: string; skipped?: string; embed
 export function chunkIfChanged(ctx: IndexContext, relPath: string, read: TextRead): ChunkedAhead | undefined {
   if (!read.ok || read.size === undefined) return undefined;
   const hash = sha1(read.text);
-  const previous = ctx.store.getFile(relPath);
-  if (previous && !previous.record.skipped && previous.record.hash === hash) return { hash };
+  const previous = ctx.store.getRecord(relPath);
+  if (previous && !previous.skipped && previous.hash === hash) return { hash };
   const chunks = storedChunks(ctx, relPath, read.text);
   chunks.catch(() => undefined); // awaited (and its error reported) when the file's turn comes
   return { hash, chunks };
@@ -55,13 +55,13 @@ export async function indexRead(ctx: IndexContext, relPath: string, read: TextRe
     return 'unchanged';
   }
   if (!read.ok) {
-    ctx.catalog.replaceFile(previous?.chunks, []);
+    ctx.catalog.replaceFile(relPath, previous?.chunks, []);
     ctx.store.putFile({ ...record, skipped: read.reason }, []);
     return { hash, skipped: read.reason, embedded: 0 };
   }
   const stored = await (ahead?.chunks ?? storedChunks(ctx, relPath, read.text));
   const { vectors, embedded } = await chunkVectors(stored, ctx.vectors, signal);
-  ctx.catalog.replaceFile(ctx.store.getFile(relPath)?.chunks, stored);
+  ctx.catalog.replaceFile(relPath, ctx.store.getFile(relPath)?.chunks, stored);
   ctx.store.putFile(record, stored, vectors);
   return { hash, embedded };
 }
@@ -72,7 +72,7 @@ export async function indexOne(ctx: IndexContext, relPath: string): Promise<Inde
 
 export function forgetFile(ctx: IndexContext, relPath: string): FileRecord | undefined {
   const entry = ctx.store.removeFile(relPath);
-  if (entry) ctx.catalog.removeFile(entry.chunks);
+  if (entry) ctx.catalog.removeFile(relPath, entry.chunks);
   return entry?.record;
 }
 
@@ -92,7 +92,7 @@ export async function updatePath(ctx: IndexContext, rel: string): Promise<void> 
  */
 async function indexNewFiles(ctx: IndexContext, prefix: string): Promise<void> {
   const found = await discoverFiles(ctx.folder, ctx.config, ctx.filter);
-  const held = [...ctx.store.allFiles()].filter((e) => e.record.path.startsWith(prefix)).map((e) => e.record);
+  const held = [...ctx.store.fileSummaries()].filter((e) => e.record.path.startsWith(prefix)).map((e) => e.record);
   const plan = planChanges(found.files.filter((f) => f.relPath.startsWith(prefix)), held);
   for (const f of plan.toRead) await indexOne(ctx, f.relPath);
 }
@@ -101,5 +101,5 @@ async function indexNewFiles(ctx: IndexContext, prefix: string): Promise<void> {
 export function removePath(ctx: IndexContext, rel: string): void {
   if (forgetFile(ctx, rel)) return;
   const prefix = rel + '/';
-  for (const e of [...ctx.store.allFiles()]) if (e.record.path.startsWith(prefix)) forgetFile(ctx, e.record.path);
+  for (const e of [...ctx.store.fileSummaries()]) if (e.record.path.startsWith(prefix)) forgetFile(ctx, e.record.path);
 }

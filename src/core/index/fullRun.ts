@@ -62,7 +62,7 @@ export async function runFullIndex(ctx: IndexContext, opts: IndexAllOptions & { 
   const discovery = await discoverFiles(ctx.folder, ctx.config, ctx.filter);
   onDiscovered(discovery.skipped);
   await ctx.store.sizeFor(discovery.files.length);
-  const plan = planChanges(discovery.files, [...ctx.store.allFiles()].map((e) => e.record));
+  const plan = planChanges(discovery.files, [...ctx.store.fileSummaries()].map((e) => e.record));
   const summary = emptySummary(discovery.files.length, plan, discovery.skipped, opts.rebuildReason);
   const removedHashes = removeGone(ctx, plan, summary);
   await indexPlanned(ctx, plan, summary, removedHashes, opts);
@@ -71,8 +71,8 @@ export async function runFullIndex(ctx: IndexContext, opts: IndexAllOptions & { 
   await ctx.flush();
   ctx.store.releaseShardCache();
   // Files that could not be read at all have no entry in the store; they are skipped files too.
-  const skips = [...discovery.skipped, ...summary.skipped.filter((s) => !ctx.store.getFile(s.relPath))];
-  const counts = indexCounts(ctx.store.allFiles(), skips);
+  const skips = [...discovery.skipped, ...summary.skipped.filter((s) => !ctx.store.getRecord(s.relPath))];
+  const counts = indexCounts(ctx.store.fileSummaries(), skips);
   Object.assign(summary, { files: counts.indexed, skipped: counts.skipped, chunks: ctx.catalog.size, ms: Date.now() - started });
   onProgress?.({ phase: 'done', done: total, total });
   if (signal?.aborted) throw abortError();
@@ -120,7 +120,7 @@ async function indexPlanned(ctx: IndexContext, plan: ChangePlan, summary: IndexS
 
 /** One file of a full run, counted in the summary; true when the run must stop (cancelled, or an error every file would meet). */
 async function indexPlannedFile(ctx: IndexContext, relPath: string, read: () => Promise<{ read: TextRead; ahead?: ChunkedAhead }>, summary: IndexSummary, removedHashes: Map<string, string>, signal?: AbortSignal): Promise<boolean> {
-  const before = ctx.store.getFile(relPath);
+  const before = ctx.store.getRecord(relPath);
   try {
     const got = await read();
     tally(summary, relPath, await indexRead(ctx, relPath, got.read, signal, got.ahead), !!before, removedHashes);

@@ -47,7 +47,16 @@ export interface ScoredSlot {
 }
 
 export class Bm25Index {
+  /** Terms added, removed or searched since the index was built or restored. */
   private readonly postings = new Map<string, Postings>();
+  /**
+   * Terms restored from a snapshot and not touched since: their run of `restored` and document
+   * frequency in typed arrays, an object made only when a term is first used (an open of a large
+   * index otherwise made one for each of hundreds of thousands of terms).
+   */
+  private readonly untouched = new Map<string, number>();
+  private untouchedStart = new Uint32Array(0);
+  private untouchedEnd = new Uint32Array(0);
   private readonly lengths: number[] = [];
   private readonly alive: boolean[] = [];
   /** Postings restored from a snapshot, shared by every term's `[start, end)` (no array per term). */
@@ -66,7 +75,7 @@ export class Bm25Index {
   add(tokens: readonly string[]): number {
     const slot = this.open(tokens.length);
     for (const [term, tf] of countTerms(tokens)) {
-      let p = this.postings.get(term);
+      let p = this.get(term);
       if (!p) this.postings.set(term, (p = newPostings()));
       if (p.entries === NO_ENTRIES) p.entries = [];
       p.entries.push(slot * TF_SPAN + Math.min(tf, TF_SPAN - 1));
@@ -92,12 +101,38 @@ export class Bm25Index {
     this.liveDocs--;
     this.totalLength -= this.lengths[slot];
     for (const term of new Set(tokens)) {
-      const p = this.postings.get(term);
+      const p = this.get(term);
       if (!p) continue;
       if (--p.df <= 0) this.postings.delete(term);
       else p.dead++;
     }
     // Slots are never reused: a postings list not yet compacted may still name this one.
+  }
+
+  /**
+   * Removes documents whose tokens are no longer known: every term's postings are searched for them
+   * (one pass over the index, for the rare file whose text was lost before it could be removed).
+   */
+  removeUnknown(slots: readonly number[]): void {
+    const gone = new Set<number>();
+    for (const slot of slots) {
+      if (!this.alive[slot]) continue;
+      this.alive[slot] = false;
+      this.liveDocs--;
+      this.totalLength -= this.lengths[slot];
+      gone.add(slot);
+    }
+    if (gone.size === 0) return;
+    this.touchAll();
+    for (const [term, p] of this.postings) {
+      let n = 0;
+      for (let i = p.start; i < p.end; i++) if (gone.has(Math.floor(this.restored[i] / TF_SPAN))) n++;
+      for (const e of p.entries) if (gone.has(Math.floor(e / TF_SPAN))) n++;
+      if (n === 0) continue;
+      p.df -= n;
+      if (p.df <= 0) this.postings.delete(term);
+      else p.dead += n;
+    }
   }
 
   /** Slots ever used (live or dead): the length an accumulator over this index's slots needs. */
@@ -127,7 +162,7 @@ export class Bm25Index {
     if (this.liveDocs === 0) return;
     const avgdl = this.totalLength / this.liveDocs || 1;
     for (const term of new Set(terms)) {
-      const p = this.postings.get(term);
+      const p = this.get(term);
       if (!p) continue;
       if (p.dead > (p.end - p.start + p.entries.length) / 2) this.compact(p);
       const df = p.df;
@@ -151,7 +186,7 @@ export class Bm25Index {
 
   /** Inverse document frequency of a term in this index (0 for a term no document has). */
   idf(term: string): number {
-    const df = this.postings.get(term)?.df ?? 0;
+    const df = this.get(term)?.df ?? 0;
     return df === 0 ? 0 : Math.log(1 + (this.liveDocs - df + 0.5) / (df + 0.5));
   }
 
@@ -165,7 +200,7 @@ export class Bm25Index {
     for (const term of new Set(terms)) {
       const tf = counts.get(term);
       if (!tf) continue;
-      const df = this.postings.get(term)?.df ?? 0;
+      const df = this.get(term)?.df ?? 0;
       const idf = Math.log(1 + (docs - df + 0.5) / (df + 0.5));
       score += (idf * (tf * (k1 + 1))) / (tf + k1 * (1 - b + (b * docTokens.length) / avgdl));
     }
@@ -188,6 +223,7 @@ export class Bm25Index {
    * index first cost more memory than the whole cold run that built it.
    */
   exportState(): Bm25State {
+    this.touchAll();
     const terms = [...this.postings.keys()];
     const counts = new Uint32Array(terms.length);
     let total = 0;
@@ -232,6 +268,8 @@ export class Bm25Index {
    */
   restorePostings(state: Bm25State, slotOf: Int32Array): void {
     const restored = new Float64Array(state.slots.length);
+    this.untouchedStart = new Uint32Array(state.terms.length);
+    this.untouchedEnd = new Uint32Array(state.terms.length);
     let n = 0;
     let at = 0;
     state.terms.forEach((term, t) => {
@@ -241,14 +279,36 @@ export class Bm25Index {
         if (slot >= 0) restored[n++] = slot * TF_SPAN + state.tfs[at];
       }
       if (n === start) return;
-      let p = this.postings.get(term);
-      if (!p) this.postings.set(term, (p = newPostings()));
-      else if (p.end > 0) throw new Error('its postings name a term twice');
-      p.start = start;
-      p.end = n;
-      p.df += n - start;
+      if (this.untouched.has(term)) throw new Error('its postings name a term twice');
+      const p = this.postings.get(term);
+      if (p) {
+        // A term of a file tokenized on open: its postings and the snapshot's are one list.
+        if (p.end > 0) throw new Error('its postings name a term twice');
+        [p.start, p.end, p.df] = [start, n, p.df + n - start];
+        return;
+      }
+      this.untouched.set(term, t);
+      this.untouchedStart[t] = start;
+      this.untouchedEnd[t] = n;
     });
     this.restored = restored.subarray(0, n);
+  }
+
+  /** A term's postings, made into an object the first time a restored term is used. */
+  private get(term: string): Postings | undefined {
+    const p = this.postings.get(term);
+    if (p) return p;
+    const t = this.untouched.get(term);
+    if (t === undefined) return undefined;
+    this.untouched.delete(term);
+    const made: Postings = { entries: NO_ENTRIES, start: this.untouchedStart[t], end: this.untouchedEnd[t], dead: 0, df: this.untouchedEnd[t] - this.untouchedStart[t] };
+    this.postings.set(term, made);
+    return made;
+  }
+
+  /** Every restored term as an object: before a walk over all terms (an export, a removal of unknown text). */
+  private touchAll(): void {
+    for (const term of [...this.untouched.keys()]) this.get(term);
   }
 }
 

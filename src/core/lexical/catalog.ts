@@ -1,85 +1,92 @@
 import { StoredChunk } from '../store/records';
-import { LexicalIndex } from './lexicalIndex';
+import { LexicalIndex, RestoredFile, SnapshotChunk } from './lexicalIndex';
 import { LexicalState } from './lexicalState';
 
 /**
- * The chunks in memory, searchable: the lexical fields over them, and each chunk by its slot (what
- * the lexical index returns) and by its id (what the vector table returns). Kept in step with the
- * store by the indexer, and with other writers' changes by the engine.
+ * The chunks searchable: the lexical fields over them, and each chunk by its slot (what the lexical
+ * index returns) and by its id (what the vector table returns). The chunks themselves stay in the
+ * store (on disk, for an index without vectors) and are read for the few a question shows. Kept in
+ * step with the store by the indexer, and with other writers' changes by the engine.
  */
 export class Catalog {
-  readonly lexical = new LexicalIndex();
-  private readonly slotOf = new Map<string, number>();
-  private readonly chunkAt: (StoredChunk | undefined)[] = [];
-  private chars = 0;
+  readonly lexical: LexicalIndex;
+  /** Slot of each chunk id, built the first time a dense search asks. */
+  private slotOfId: Map<string, number> | undefined;
   /** Chunks added or removed since this catalog was built: how far a snapshot taken then has fallen behind. */
   changedChunks = 0;
+
+  constructor(source: (path: string) => readonly StoredChunk[] | undefined) {
+    this.lexical = new LexicalIndex(source);
+  }
 
   get size(): number {
     return this.lexical.size;
   }
 
-  /** Characters of chunk text held: tells whether the whole workspace fits a model's prompt. */
+  /** Characters of chunk text indexed: tells whether the whole workspace fits a model's prompt. */
   get textChars(): number {
-    return this.chars;
+    return this.lexical.textChars;
   }
 
   /** Adds one file's chunks (all of one path), replacing what the catalog held for that path. */
   addFile(chunks: StoredChunk[]): void {
-    this.hold(chunks, this.lexical.addFile(chunks));
+    if (chunks.length) this.removeFile(chunks[0].path);
+    const slots = this.lexical.addFile(chunks);
+    if (this.slotOfId) chunks.forEach((c, i) => this.slotOfId!.set(c.id, slots[i]));
     this.changedChunks += chunks.length;
-  }
-
-  private hold(chunks: readonly StoredChunk[], slots: readonly number[]): void {
-    chunks.forEach((c, i) => {
-      this.slotOf.set(c.id, slots[i]);
-      this.chunkAt[slots[i]] = c;
-      this.chars += c.text.length;
-    });
   }
 
   /**
    * A catalog of the store's files (in the store's order) from a snapshot: a file with `from` (its
    * place in the snapshot's file table) is taken from it, the others are tokenized.
    */
-  static restore(state: LexicalState, files: readonly { chunks: StoredChunk[]; from: number }[]): Catalog {
-    const catalog = new Catalog();
-    const slots = catalog.lexical.restore(state, files);
-    files.forEach((f, i) => catalog.hold(f.chunks, slots[i]));
+  static restore(source: (path: string) => readonly StoredChunk[] | undefined, state: LexicalState, files: readonly RestoredFile[], snapshotChunk?: SnapshotChunk): Catalog {
+    const catalog = new Catalog(source);
+    catalog.lexical.restore(state, files, snapshotChunk);
     return catalog;
   }
 
   exportState(): LexicalState {
-    return this.lexical.exportState((c) => (c as StoredChunk).id);
+    return this.lexical.exportState();
   }
 
-  removeFile(chunks: readonly StoredChunk[]): void {
-    if (chunks.length) this.lexical.removeFile(chunks[0].path);
-    for (const c of chunks) {
-      const slot = this.slotOf.get(c.id);
-      if (slot === undefined) continue;
-      this.slotOf.delete(c.id);
-      this.chunkAt[slot] = undefined;
-      this.chars -= c.text.length;
-    }
-    this.changedChunks += chunks.length;
+  /** Removes a file; `chunks` are the ones it was indexed with, when still known. */
+  removeFile(path: string, chunks?: readonly StoredChunk[]): void {
+    const entry = this.lexical.fileByPath(path);
+    if (!entry) return;
+    if (this.slotOfId) for (const id of entry.ids) this.slotOfId.delete(id);
+    this.changedChunks += entry.ids.length;
+    this.lexical.removeFile(path, chunks);
   }
 
-  replaceFile(previous: readonly StoredChunk[] | undefined, chunks: StoredChunk[]): void {
-    if (previous) this.removeFile(previous);
+  replaceFile(path: string, previous: readonly StoredChunk[] | undefined, chunks: StoredChunk[]): void {
+    this.removeFile(path, previous);
     this.addFile(chunks);
   }
 
   inSlot(slot: number): StoredChunk | undefined {
-    return this.chunkAt[slot];
+    return this.lexical.chunk(slot) as StoredChunk | undefined;
   }
 
   byId(id: string): StoredChunk | undefined {
-    const slot = this.slotOf.get(id);
-    return slot === undefined ? undefined : this.chunkAt[slot];
+    if (!this.slotOfId) {
+      this.slotOfId = new Map();
+      for (const path of this.lexical.allPaths()) {
+        const entry = this.lexical.fileByPath(path)!;
+        entry.ids.forEach((chunkId, i) => this.slotOfId!.set(chunkId, entry.chunkSlots[i]));
+      }
+    }
+    const slot = this.slotOfId.get(id);
+    return slot === undefined ? undefined : this.inSlot(slot);
   }
 
+  /** Every chunk, file by file (reads them all: for a workspace small enough to send whole). */
   *chunks(): IterableIterator<StoredChunk> {
-    for (const c of this.chunkAt) if (c) yield c;
+    for (const path of [...this.lexical.allPaths()]) {
+      for (const slot of this.lexical.fileByPath(path)?.chunkSlots ?? []) {
+        const c = this.inSlot(slot);
+        if (c) yield c;
+      }
+    }
   }
 }

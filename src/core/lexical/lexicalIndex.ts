@@ -5,13 +5,31 @@ import { LexicalState } from './lexicalState';
 import { SymbolTable } from './symbolTable';
 import { tokenize } from './tokenize';
 
-/** One indexed file: its slot in the file-level fields and its chunks' slots. */
+/** A chunk with the id that names it across the store, the vectors and the snapshot. */
+export type IdentifiedChunk = Chunk & { id: string };
+
+/** Where a file's chunks are read from when they are needed (ranking by phrases, results): the store. */
+export type ChunkSource = (path: string) => readonly IdentifiedChunk[] | undefined;
+
+/** A chunk by its place in the snapshot's table (a file of them beside it); undefined unless it is that `id`, the `ordinal`-th of `path`. */
+export type SnapshotChunk = (position: number, id: string, path: string, ordinal: number) => IdentifiedChunk | undefined;
+
+/** One indexed file: its slot in the file-level fields, its chunks' slots and ids (the chunks stay in their source). */
 interface FileEntry {
   slot: number;
   path: string;
   chars: number;
   chunkSlots: number[];
-  chunks: readonly Chunk[];
+  ids: string[];
+}
+
+/** A file to restore: its place in the snapshot (`from`), or (-1) its chunks to tokenize. */
+export interface RestoredFile {
+  path: string;
+  chunkCount: number;
+  chars: number;
+  from: number;
+  chunks?: readonly IdentifiedChunk[];
 }
 
 /**
@@ -29,31 +47,64 @@ export class LexicalIndex {
   private readonly byPath = new Map<string, FileEntry>();
   private readonly fileAt: (FileEntry | undefined)[] = [];
   private readonly fileOfSlot: number[] = [];
+  /** Each chunk slot's place in its file's chunk list. */
+  private readonly ordinalOf: number[] = [];
+  /** A restored chunk slot's place in the snapshot's table, where `snapshotChunk` finds it. */
+  private readonly positionOf: number[] = [];
+  private snapshotChunk: SnapshotChunk | undefined;
+  /** Chunks kept here when no source was given (an index on its own, as tests build). */
+  private readonly own = new Map<string, readonly IdentifiedChunk[]>();
+  private readonly source: ChunkSource;
+  private chars = 0;
+
+  constructor(source?: ChunkSource) {
+    this.source = source ?? ((p) => this.own.get(p));
+    this.keepsChunks = !source;
+  }
+
+  private readonly keepsChunks: boolean;
+
+  /** Characters of chunk text indexed. */
+  get textChars(): number {
+    return this.chars;
+  }
 
   get size(): number {
     return this.body.size;
   }
 
   /** Indexes one file's chunks (all of them, one path) and returns their slots in order. */
-  addFile(chunks: readonly Chunk[]): number[] {
+  addFile(chunks: readonly IdentifiedChunk[]): number[] {
     if (chunks.length === 0) return [];
     const filePath = chunks[0].path;
     this.removeFile(filePath);
     const slot = this.files.add(fileTokens(filePath, chunks));
     this.paths.add(tokenize(filePath));
-    const entry: FileEntry = { slot, path: filePath, chars: 0, chunkSlots: [], chunks };
+    const entry: FileEntry = { slot, path: filePath, chars: 0, chunkSlots: [], ids: [] };
     for (const c of chunks) {
       const s = this.body.add(chunkTokens(c));
       const names = definedSymbols(c);
       this.titles.add(titleTokens(c, names));
       this.symbols.add(s, names);
-      this.fileOfSlot[s] = slot;
-      entry.chunkSlots.push(s);
-      entry.chars += c.text.length;
+      this.place(entry, s, c.id, c.text.length);
     }
-    this.byPath.set(filePath, entry);
-    this.fileAt[slot] = entry;
+    if (this.keepsChunks) this.own.set(filePath, chunks);
+    this.hold(entry);
     return entry.chunkSlots;
+  }
+
+  private place(entry: FileEntry, chunkSlot: number, id: string, chars: number): void {
+    this.fileOfSlot[chunkSlot] = entry.slot;
+    this.ordinalOf[chunkSlot] = entry.chunkSlots.length;
+    entry.chunkSlots.push(chunkSlot);
+    entry.ids.push(id);
+    entry.chars += chars;
+  }
+
+  private hold(entry: FileEntry): void {
+    this.byPath.set(entry.path, entry);
+    this.fileAt[entry.slot] = entry;
+    this.chars += entry.chars;
   }
 
   /**
@@ -62,30 +113,31 @@ export class LexicalIndex {
    * snapshot's file table) takes its postings from the snapshot; one without is tokenized. Returns each
    * file's chunk slots. Throws when the snapshot does not fit (the caller then rebuilds).
    */
-  restore(state: LexicalState, files: readonly { chunks: readonly Chunk[]; from: number }[]): number[][] {
+  restore(state: LexicalState, files: readonly RestoredFile[], snapshotChunk?: SnapshotChunk): number[][] {
     if (this.files.slotCount > 0) throw new Error('restore needs an empty index');
+    this.snapshotChunk = snapshotChunk;
     const chunkOf = new Int32Array(state.body.lengths.length).fill(-1);
     const fileOf = new Int32Array(state.files.lengths.length).fill(-1);
     const firstChunk = chunkOffsets(state.table.chunkCounts);
-    const out = files.map(({ chunks, from }) => {
-      if (from < 0) return this.addFile(chunks);
-      if (chunks.length === 0 || state.table.chunkCounts[from] !== chunks.length) throw new Error('a file has another number of chunks than the snapshot says');
-      const oldFile = state.table.fileSlots[from];
+    const out = files.map((f) => {
+      if (f.from < 0) return this.addFile(f.chunks ?? []);
+      if (f.chunkCount === 0 || state.table.chunkCounts[f.from] !== f.chunkCount || this.byPath.has(f.path)) throw new Error('a file has another number of chunks than the snapshot says');
+      const oldFile = state.table.fileSlots[f.from];
       const slot = this.files.adoptSlot(state.files, oldFile);
       this.paths.adoptSlot(state.paths, oldFile);
       fileOf[oldFile] = slot;
-      const entry: FileEntry = { slot, path: chunks[0].path, chars: 0, chunkSlots: [], chunks };
-      chunks.forEach((c, i) => {
-        const old = state.table.chunkSlots[firstChunk[from] + i];
+      const entry: FileEntry = { slot, path: f.path, chars: 0, chunkSlots: [], ids: [] };
+      for (let i = 0; i < f.chunkCount; i++) {
+        const old = state.table.chunkSlots[firstChunk[f.from] + i];
         const s = this.body.adoptSlot(state.body, old);
         this.titles.adoptSlot(state.titles, old);
         chunkOf[old] = s;
-        this.fileOfSlot[s] = slot;
-        entry.chunkSlots.push(s);
-        entry.chars += c.text.length;
-      });
-      this.byPath.set(entry.path, entry);
-      this.fileAt[slot] = entry;
+        this.positionOf[s] = firstChunk[f.from] + i;
+        this.place(entry, s, state.table.chunkIds[firstChunk[f.from] + i], 0);
+      }
+      entry.chars = f.chars;
+      if (this.keepsChunks && f.chunks) this.own.set(f.path, f.chunks);
+      this.hold(entry);
       return entry.chunkSlots;
     });
     for (const [field, part] of [[this.body, state.body], [this.titles, state.titles]] as const) field.restorePostings(part, chunkOf);
@@ -95,13 +147,13 @@ export class LexicalIndex {
   }
 
   /** The index as flat arrays (live documents only), for a snapshot; `idOf` names each chunk. */
-  exportState(idOf: (c: Chunk) => string): LexicalState {
+  exportState(): LexicalState {
     const entries = [...this.byPath.values()];
     const chunkSlots: number[] = [];
     const chunkIds: string[] = [];
     for (const e of entries) {
       chunkSlots.push(...e.chunkSlots);
-      for (const c of e.chunks) chunkIds.push(idOf(c));
+      chunkIds.push(...e.ids);
     }
     const table = {
       paths: entries.map((e) => e.path),
@@ -114,20 +166,63 @@ export class LexicalIndex {
     return { body, titles, files, paths, symbols: this.symbols.exportState(), table };
   }
 
-  removeFile(filePath: string): void {
+  /**
+   * Removes a file. Its postings are found from its chunks (`chunks`, else its source); when they can
+   * no longer be had as indexed (the store lost them), every field is searched for its slots instead.
+   */
+  removeFile(filePath: string, chunks?: readonly IdentifiedChunk[]): void {
     const entry = this.byPath.get(filePath);
     if (!entry) return;
-    this.files.remove(entry.slot, fileTokens(filePath, entry.chunks));
+    const asIndexed = (list: readonly IdentifiedChunk[] | undefined) => !!list && list.length === entry.ids.length && list.every((c, i) => c.id === entry.ids[i]);
+    const indexed = asIndexed(chunks) ? chunks : [this.source(filePath)].find(asIndexed);
     this.paths.remove(entry.slot, tokenize(filePath));
-    entry.chunks.forEach((c, i) => {
-      const s = entry.chunkSlots[i];
-      const names = definedSymbols(c);
-      this.body.remove(s, chunkTokens(c));
-      this.titles.remove(s, titleTokens(c, names));
-      this.symbols.remove(s, names);
-    });
+    if (indexed) {
+      this.files.remove(entry.slot, fileTokens(filePath, indexed));
+      indexed.forEach((c, i) => {
+        const s = entry.chunkSlots[i];
+        const names = definedSymbols(c);
+        this.body.remove(s, chunkTokens(c));
+        this.titles.remove(s, titleTokens(c, names));
+        this.symbols.remove(s, names);
+      });
+    } else {
+      this.files.removeUnknown([entry.slot]);
+      for (const field of [this.body, this.titles]) field.removeUnknown(entry.chunkSlots);
+      this.symbols.removeUnknown(entry.chunkSlots);
+    }
     this.byPath.delete(filePath);
+    this.own.delete(filePath);
     this.fileAt[entry.slot] = undefined;
+    this.chars -= entry.chars;
+  }
+
+  /** Reads restored chunks from a new snapshot's chunks file: `chunkSlots[i]` is at position i of it. */
+  useSnapshot(chunkSlots: ArrayLike<number>, snapshotChunk: SnapshotChunk): void {
+    this.positionOf.length = 0;
+    for (let i = 0; i < chunkSlots.length; i++) this.positionOf[chunkSlots[i]] = i;
+    this.snapshotChunk = snapshotChunk;
+  }
+
+  /** The id of the chunk in a slot (no chunk is read). */
+  idOf(chunkSlot: number): string | undefined {
+    return this.fileAt[this.fileOfSlot[chunkSlot]]?.ids[this.ordinalOf[chunkSlot]];
+  }
+
+  /** The path of the file a chunk slot belongs to (no chunk is read). */
+  pathOf(chunkSlot: number): string | undefined {
+    return this.fileAt[this.fileOfSlot[chunkSlot]]?.path;
+  }
+
+  /** The chunk in a slot, read from the source; undefined when the source no longer has it as indexed. */
+  chunk(chunkSlot: number): IdentifiedChunk | undefined {
+    const entry = this.fileAt[this.fileOfSlot[chunkSlot]];
+    const i = this.ordinalOf[chunkSlot];
+    if (!entry || entry.chunkSlots[i] !== chunkSlot) return undefined;
+    const position = this.positionOf[chunkSlot];
+    const restored = position === undefined ? undefined : this.snapshotChunk?.(position, entry.ids[i], entry.path, i);
+    if (restored) return restored;
+    const c = this.source(entry.path)?.[i];
+    return c?.id === entry.ids[i] ? c : undefined;
   }
 
   /** The file slot a chunk slot belongs to. */

@@ -3,10 +3,12 @@ import * as path from 'path';
 import { errorText } from '../errorText';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { sha1 } from '../store/identity';
-import { assertRealFolder, removeDeadTempFiles } from '../store/indexFolder';
+import { assertRealFolder, CHUNK_TEXTS_FILE, removeDeadTempFiles } from '../store/indexFolder';
 import { IndexStore } from '../store/indexStore';
 import { StoredChunk } from '../store/records';
 import { Catalog } from './catalog';
+import { ChunkRun, ChunkTexts, writeChunkTexts } from './chunkTexts';
+import { RestoredFile } from './lexicalIndex';
 import { chunkTokens } from './lexicalIndex';
 import { definedSymbols } from './definedSymbols';
 import { checkLexicalState, LexicalState } from './lexicalState';
@@ -31,6 +33,8 @@ export class LexicalSnapshots {
   private behind = 0;
   private changedAt = 0;
   private writeFailed = false;
+  /** The chunks file paired with the snapshot this catalog was restored from, open for its life. */
+  private texts: ChunkTexts | undefined;
 
   constructor(
     private readonly store: IndexStore,
@@ -49,7 +53,7 @@ export class LexicalSnapshots {
         this.log(`Warning: the lexical snapshot ${file} is not used (${errorText(err)}); it is rebuilt from the index.`);
       }
     }
-    const catalog = new Catalog();
+    const catalog = new Catalog(this.source);
     for (const entry of this.store.allFiles()) catalog.addFile(entry.chunks);
     this.behind = Number.POSITIVE_INFINITY;
     this.changedAt = catalog.changedChunks;
@@ -62,29 +66,66 @@ export class LexicalSnapshots {
     if (header.layout !== this.store.layout) throw new Error('it describes another layout of the index');
     checkLexicalState(state);
     const plan = this.plan(header, state);
-    const catalog = Catalog.restore(state, plan);
-    const adopted = plan.reduce((n, f) => n + (f.from >= 0 ? f.chunks.length : 0), 0);
+    const texts = header.chunks && this.openTexts(header.chunks, state.table.chunkIds.length);
+    const catalog = Catalog.restore(this.source, state, plan, texts && ((position, id, p, ordinal) => texts.read(position, id, p, ordinal)));
+    const adopted = plan.reduce((n, f) => n + (f.from >= 0 ? f.chunkCount : 0), 0);
     this.behind = catalog.size - adopted + (state.table.chunkIds.length - adopted);
     this.log(`Lexical index: ${adopted} chunks from the snapshot, ${catalog.size - adopted} tokenized.`);
     return catalog;
   }
 
-  /** Each stored file, in the store's order, with its place in the snapshot when the snapshot has it as stored. */
-  private plan(header: SnapshotHeader, state: LexicalState): { chunks: StoredChunk[]; from: number }[] {
+  /** The chunks file the snapshot names, or undefined (chunks are then read from their shards) with one warning. */
+  private openTexts(ref: { token: string; count: number }, count: number): ChunkTexts | undefined {
+    const file = path.join(path.dirname(this.store.lexicalSnapshotFile!), CHUNK_TEXTS_FILE);
+    const opened = ref.count === count ? ChunkTexts.open(file, ref) : 'it counts another number of chunks';
+    if (typeof opened === 'string') {
+      this.log(`Warning: the chunks file ${file} is not used (${opened}); chunks are read from the index's shards.`);
+      return undefined;
+    }
+    this.texts = opened;
+    return opened;
+  }
+
+  /** From now on the catalog reads its chunks from the file just written (the one it was restored from is replaced). */
+  private adoptTexts(catalog: Catalog, file: string, ref: { token: string; count: number }, chunkSlots: Uint32Array): void {
+    const texts = ChunkTexts.open(file, ref);
+    if (typeof texts === 'string') return;
+    this.texts?.close();
+    this.texts = texts;
+    catalog.lexical.useSnapshot(chunkSlots, (position, id, p, ordinal) => texts.read(position, id, p, ordinal));
+  }
+
+  /** Lets go of the chunks file. */
+  close(): void {
+    this.texts?.close();
+    this.texts = undefined;
+  }
+
+  /** Where the catalog reads chunks: the store (from disk, for the few a question needs). */
+  private readonly source = (p: string): readonly StoredChunk[] | undefined => this.store.getFile(p)?.chunks;
+
+  /**
+   * Each stored file with chunks, in the store's order, with its place in the snapshot when the
+   * snapshot has it as stored (its shard's stamp unchanged since, and as many chunks); the others
+   * come with their chunks, to tokenize. Chunks are read only for those.
+   */
+  private plan(header: SnapshotHeader, state: LexicalState): RestoredFile[] {
     const now = this.store.shardStamps!();
     const then = new Map(header.stamps);
     const t = state.table;
     const placeOf = new Map(t.paths.map((p, i) => [p, i]));
-    const firstChunk: number[] = [];
-    t.chunkCounts.reduce((at, n, i) => ((firstChunk[i] = at), at + n), 0);
-    const plan: { chunks: StoredChunk[]; from: number }[] = [];
-    for (const { record, chunks } of this.store.allFiles()) {
+    const plan: RestoredFile[] = [];
+    for (const { record, chunkCount, chars } of [...this.store.fileSummaries()]) {
+      if (chunkCount === 0) continue;
       const shard = this.store.shardOf!(record.path);
       const stamp = now.get(shard);
       let from = stamp !== undefined && then.get(shard) === stamp ? (placeOf.get(record.path) ?? -1) : -1;
-      // The ids carry each chunk's text hash: a file whose ids agree has the text the snapshot indexed.
-      if (from >= 0 && (t.chunkCounts[from] !== chunks.length || chunks.some((c, i) => t.chunkIds[firstChunk[from] + i] !== c.id))) from = -1;
-      plan.push({ chunks, from });
+      if (from >= 0 && t.chunkCounts[from] !== chunkCount) from = -1;
+      if (from >= 0) plan.push({ path: record.path, chunkCount, chars, from });
+      else {
+        const chunks = this.store.getFile(record.path)?.chunks;
+        if (chunks?.length) plan.push({ path: record.path, chunkCount: chunks.length, chars, from: -1, chunks });
+      }
     }
     return plan;
   }
@@ -99,13 +140,17 @@ export class LexicalSnapshots {
       // Stamps and state in one turn: nothing changes the catalog between them.
       const stamps = this.store.shardStamps();
       const header: SnapshotHeader = { analysis: analysisKey(), layout: this.store.layout ?? '', stamps: [...stamps] };
-      const bytes = encodeSnapshot(header, catalog.exportState());
+      const state = catalog.exportState();
       this.changedAt = catalog.changedChunks;
       this.behind = this.uncovered(stamps);
       // Never through a link planted in the index folder.
       await assertRealFolder(path.dirname(file));
       await removeDeadTempFiles(path.dirname(file));
-      await writeFileAtomic(file, bytes);
+      // The chunks first: a kill before the snapshot names them leaves the old pair, whose tokens then disagree.
+      const chunksFile = path.join(path.dirname(file), CHUNK_TEXTS_FILE);
+      const chunks = await writeChunkTexts(chunksFile, state.table.chunkSlots.length, this.chunkRuns(catalog, state));
+      await writeFileAtomic(file, encodeSnapshot({ ...header, ...(chunks ? { chunks } : {}) }, state));
+      if (chunks) this.adoptTexts(catalog, chunksFile, chunks, state.table.chunkSlots);
     } catch (err) {
       // The index works without it; one line, and no retry at every save.
       this.writeFailed = true;
@@ -113,10 +158,26 @@ export class LexicalSnapshots {
     }
   }
 
+  /**
+   * The table's chunks file by file, the files of one shard together: a chunk not in the old chunks
+   * file is read from its shard, and each shard is then read once.
+   */
+  private chunkRuns(catalog: Catalog, state: LexicalState): ChunkRun[] {
+    const t = state.table;
+    const firstChunk: number[] = [];
+    t.chunkCounts.reduce((at, n, i) => ((firstChunk[i] = at), at + n), 0);
+    const runs = t.paths.map((p, i) => ({
+      shard: this.store.shardOf?.(p) ?? 0,
+      first: firstChunk[i],
+      chunks: () => [...t.chunkSlots.subarray(firstChunk[i], firstChunk[i] + t.chunkCounts[i])].map((slot) => catalog.inSlot(slot)),
+    }));
+    return runs.sort((a, b) => a.shard - b.shard || a.first - b.first);
+  }
+
   /** Chunks of shards the stamps leave out (changes pending, damaged): tokenized again on open. */
   private uncovered(stamps: ReadonlyMap<number, string>): number {
     let n = 0;
-    for (const { record, chunks } of this.store.allFiles()) if (!stamps.has(this.store.shardOf!(record.path))) n += chunks.length;
+    for (const { record, chunkCount } of this.store.fileSummaries()) if (!stamps.has(this.store.shardOf!(record.path))) n += chunkCount;
     return n;
   }
 }

@@ -19,6 +19,8 @@ export interface SnapshotHeader {
   analysis: string;
   layout: string;
   stamps: [number, string][];
+  /** The chunks file written with it (see chunkTexts.ts), when there is one. */
+  chunks?: { token: string; count: number };
 }
 
 type Section = ['str', string[]] | ['u32', Uint32Array] | ['u16', Uint16Array];
@@ -73,7 +75,7 @@ export function decodeSnapshot(data: Buffer): { header: SnapshotHeader; state: L
   const symbols = { names: next('str'), counts: next('u32'), slots: next('u32') };
   const table = { paths: next('str'), fileSlots: next('u32'), chunkCounts: next('u32'), chunkSlots: next('u32'), chunkIds: next('str') };
   if (raw.sections.length !== 0 || at !== buf.length) throw new Error('its sections do not fill the file');
-  return { header: { analysis: raw.analysis, layout: raw.layout, stamps: raw.stamps }, state: { body, titles, files, paths, symbols, table } };
+  return { header: { analysis: raw.analysis, layout: raw.layout, stamps: raw.stamps, ...(raw.chunks ? { chunks: raw.chunks } : {}) }, state: { body, titles, files, paths, symbols, table } };
 }
 
 function sectionAt(buf: Buffer, at: number, kind: 'str' | 'u32' | 'u16', count: number, bytes: number): string[] | Uint32Array | Uint16Array {
@@ -100,6 +102,8 @@ function parseHeader(text: string): SnapshotHeader & { sections: [number, number
   if (!h || typeof h !== 'object' || typeof h.analysis !== 'string' || typeof h.layout !== 'string') throw new Error('its header is malformed');
   if (!pairs(h.stamps, ([s, t]) => Number.isInteger(s) && typeof t === 'string')) throw new Error('its header has malformed stamps');
   if (!pairs(h.sections, ([c, b]) => Number.isInteger(c) && Number.isInteger(b))) throw new Error('its header has malformed sections');
+  const chunks = h.chunks as { token?: unknown; count?: unknown } | undefined;
+  if (chunks !== undefined && (typeof chunks?.token !== 'string' || !/^[0-9a-f]{32}$/.test(chunks.token) || !Number.isSafeInteger(chunks.count))) throw new Error('its header names its chunks file wrongly');
   return h as unknown as SnapshotHeader & { sections: [number, number][] };
 }
 

@@ -25,6 +25,14 @@ export class SymbolTable {
     }
   }
 
+  /** Removes slots whose names are no longer known (every name is looked at). */
+  removeUnknown(slots: readonly number[]): void {
+    for (const [name, set] of this.slotsOf) {
+      for (const slot of slots) set.delete(slot);
+      if (set.size === 0) this.slotsOf.delete(name);
+    }
+  }
+
   exportState(): SymbolState {
     const names = [...this.slotsOf.keys()];
     const counts = Uint32Array.from(names, (n) => this.slotsOf.get(n)!.size);

@@ -155,7 +155,5 @@ function adjacentPairs(keys: string[]): string[] {
 }
 
 function chunkText(index: LexicalIndex, slot: number): string {
-  const file = index.file(index.fileOf(slot));
-  const i = file ? file.chunkSlots.indexOf(slot) : -1;
-  return file && i >= 0 ? file.chunks[i].text : '';
+  return index.chunk(slot)?.text ?? '';
 }

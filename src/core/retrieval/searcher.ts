@@ -30,12 +30,27 @@ export interface SearchContext {
   log: (message: string) => void;
 }
 
-/** A candidate chunk on its way to the results, with why it ranked where it did. */
+/**
+ * A candidate chunk on its way to the results, with why it ranked where it did. Its chunk is read
+ * when first asked for (from disk, in an index without vectors): only for those the results show.
+ */
 interface Ranked {
-  chunk: StoredChunk;
+  id: string;
+  path: string;
   score: number;
   why?: string;
   keepBeyondCap?: boolean;
+  chunk: () => StoredChunk | undefined;
+}
+
+/** A chunk read once, when first asked for. */
+function once(read: () => StoredChunk | undefined): () => StoredChunk | undefined {
+  let chunk: StoredChunk | undefined;
+  return () => (chunk ??= read());
+}
+
+function holding(chunk: StoredChunk): () => StoredChunk {
+  return () => chunk;
 }
 
 /** How long a query waits for its own embedding before answering with lexical results only. */
@@ -53,24 +68,45 @@ export async function search(ctx: SearchContext, text: string, opts: QueryOption
   if (opts.includeAll) ranked = withTheRest(ctx.catalog, ranked, accept);
   const collapsed = collapseRanked(
     // A cap the caller sets is hard (a hover wants distinct files); the default one spares a small file's sections.
-    ranked.map((r) => ({ ...r, keepBeyondCap: opts.perFile === undefined && r.keepBeyondCap, id: r.chunk.id, path: r.chunk.path, startLine: r.chunk.startLine, endLine: r.chunk.endLine, hash: r.chunk.hash })),
+    ranked.map((r) => ({ ...r, keepBeyondCap: opts.perFile === undefined && r.keepBeyondCap })),
     topK,
     opts.includeAll ? Number.MAX_SAFE_INTEGER : (opts.perFile ?? 3),
+    (r) => r.chunk(),
   );
-  return withRelevance(collapsed.map((r) => searchResult(r, live.has(r.chunk.path))));
+  return withRelevance(
+    collapsed.flatMap((r) => {
+      const chunk = r.chunk();
+      return chunk ? [searchResult(chunk, r, live.has(chunk.path))] : [];
+    }),
+  );
 }
 
 /** The filters a chunk must pass; indexed chunks of a file open unsaved are replaced by its live text. */
-function acceptFilter(opts: QueryOptions, live: Map<string, string>): (c: { path: string; kind: string }) => boolean {
+interface Accept {
+  (c: { path: string; kind: string }): boolean;
+  /** The same filter on a lexical slot: its chunk is read only when the kind matters. */
+  slot(catalog: Catalog, slot: number): boolean;
+}
+
+function acceptFilter(opts: QueryOptions, live: Map<string, string>): Accept {
   const globs = opts.pathGlobs?.length ? picomatch(opts.pathGlobs, { dot: true }) : undefined;
   // A filter that rejects most chunks is asked of nearly every one (the dense scan has no other
   // way to fill its top k): a glob is matched once a file, not once a chunk.
   const pathVerdicts = new Map<string, boolean>();
-  const pathOk = globs && ((p: string) => pathVerdicts.get(p) ?? pathVerdicts.set(p, globs(p)).get(p)!);
-  return (c) => !live.has(c.path) && (!opts.kinds || opts.kinds.includes(c.kind as never)) && (!pathOk || pathOk(c.path));
+  const pathOk = (p: string) => !live.has(p) && (!globs || (pathVerdicts.get(p) ?? pathVerdicts.set(p, globs(p)).get(p)!));
+  const kindOk = (kind: string) => !opts.kinds || opts.kinds.includes(kind as never);
+  const accept = (c: { path: string; kind: string }) => pathOk(c.path) && kindOk(c.kind);
+  accept.slot = (catalog: Catalog, slot: number) => {
+    const p = catalog.lexical.pathOf(slot);
+    if (p === undefined || !pathOk(p)) return false;
+    if (!opts.kinds) return true;
+    const chunk = catalog.inSlot(slot);
+    return !!chunk && kindOk(chunk.kind);
+  };
+  return accept;
 }
 
-function searchResult({ chunk, score, why }: Ranked, unsaved: boolean): Omit<SearchResult, 'relevance'> {
+function searchResult(chunk: StoredChunk, { score, why }: Ranked, unsaved: boolean): Omit<SearchResult, 'relevance'> {
   return {
     path: chunk.path,
     startLine: chunk.startLine,
@@ -88,18 +124,20 @@ function searchResult({ chunk, score, why }: Ranked, unsaved: boolean): Omit<Sea
 }
 
 /** Lexical candidates, best first: the indexed chunks, unsaved editors' chunks, and what a model's rewrite adds. */
-async function lexicalCandidates(ctx: SearchContext, text: string, opts: QueryOptions, pool: number, live: Map<string, string>, accept: (c: StoredChunk) => boolean): Promise<Ranked[]> {
+async function lexicalCandidates(ctx: SearchContext, text: string, opts: QueryOptions, pool: number, live: Map<string, string>, accept: Accept): Promise<Ranked[]> {
   const analysis = analyseQuery(text);
-  const rank = (q: QueryAnalysis) =>
-    rankLexical(ctx.catalog.lexical, q, pool, (slot) => accept(ctx.catalog.inSlot(slot)!)).map((h) => ({ ...h, chunk: ctx.catalog.inSlot(h.slot)! }));
+  const { catalog } = ctx;
+  // A chunk the store can no longer give as indexed (its shard lost or changed by another writer) is passed over.
+  const rank = (q: QueryAnalysis): Ranked[] =>
+    rankLexical(catalog.lexical, q, pool, (slot) => accept.slot(catalog, slot)).map((h) => ({ ...h, id: catalog.lexical.idOf(h.slot)!, path: catalog.lexical.pathOf(h.slot)!, chunk: once(() => catalog.inSlot(h.slot)) }));
   const liveChunks = await liveCandidates(ctx, live, analysis.terms, opts);
   const plain: Ranked[] = [...rank(analysis), ...liveChunks].sort((a, b) => b.score - a.score);
   // A model's rewrite of the question can only add candidates to the plain question's.
-  return opts.rewrite ? addCandidates(plain, rank(analyseQuery(opts.rewrite)), (r) => r.chunk.id) : plain;
+  return opts.rewrite ? addCandidates(plain, rank(analyseQuery(opts.rewrite)), (r) => r.id) : plain;
 }
 
 /** Lexical and dense candidates fused by rank, when the index has vectors and the query got one. */
-async function fuseDense(ctx: SearchContext, text: string, lexical: Ranked[], pool: number, accept: (c: StoredChunk) => boolean, signal?: AbortSignal): Promise<Ranked[]> {
+async function fuseDense(ctx: SearchContext, text: string, lexical: Ranked[], pool: number, accept: Accept, signal?: AbortSignal): Promise<Ranked[]> {
   const vectors = ctx.vectors;
   const qv = ctx.embedder && vectors && vectors.size > 0 ? await queryVector(ctx, text, signal) : undefined;
   if (!vectors || !qv) return lexical;
@@ -107,20 +145,22 @@ async function fuseDense(ctx: SearchContext, text: string, lexical: Ranked[], po
     const c = ctx.catalog.byId(id);
     return !!c && accept(c);
   });
-  const byId = new Map<string, StoredChunk>();
-  for (const r of lexical) byId.set(r.chunk.id, r.chunk);
-  for (const d of dense) byId.set(d.id, ctx.catalog.byId(d.id)!);
-  const fused = reciprocalRankFusion([lexical.map((r) => r.chunk.id), dense.map((d) => d.id)]);
-  const lexicalOf = new Map(lexical.map((r) => [r.chunk.id, r]));
-  return [...fused].map(([id, score]) => ({ ...lexicalOf.get(id), chunk: byId.get(id)!, score }));
+  const lexicalOf = new Map(lexical.map((r) => [r.id, r]));
+  const fused = reciprocalRankFusion([lexical.map((r) => r.id), dense.map((d) => d.id)]);
+  return [...fused].map(([id, score]) => {
+    const found = lexicalOf.get(id);
+    if (found) return { ...found, score };
+    const chunk = ctx.catalog.byId(id)!;
+    return { id, path: chunk.path, score, chunk: holding(chunk) };
+  });
 }
 
 /** Every other chunk that passes the filters, in path order, after the ranked ones. */
-function withTheRest(catalog: Catalog, ranked: Ranked[], accept: (c: StoredChunk) => boolean): Ranked[] {
-  const seen = new Set(ranked.map((r) => r.chunk.id));
+function withTheRest(catalog: Catalog, ranked: Ranked[], accept: Accept): Ranked[] {
+  const seen = new Set(ranked.map((r) => r.id));
   const rest = [...catalog.chunks()].filter((c) => !seen.has(c.id) && accept(c));
   rest.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.startLine - b.startLine));
-  return [...ranked, ...rest.map((chunk) => ({ chunk, score: 0 }))];
+  return [...ranked, ...rest.map((chunk) => ({ id: chunk.id, path: chunk.path, score: 0, chunk: holding(chunk) }))];
 }
 
 /** The query's vector, or undefined (lexical results only) when the endpoint fails; the failure is logged. */
@@ -147,7 +187,7 @@ async function liveCandidates(ctx: SearchContext, live: Map<string, string>, ter
       const hash = sha1(c.text);
       const chunk: StoredChunk = { ...c, hash, id: `live:${chunkId(rel, ordinal, c.startLine, hash)}` };
       const score = ctx.catalog.lexical.body.scoreExternal(chunkTokens(chunk), terms);
-      if (score > 0) out.push({ chunk, score, why: 'unsaved editor' });
+      if (score > 0) out.push({ id: chunk.id, path: chunk.path, chunk: holding(chunk), score, why: 'unsaved editor' });
     }
   }
   return out;

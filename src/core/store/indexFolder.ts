@@ -13,6 +13,12 @@ const EMBEDDING_CACHE_DIR = 'embedding-cache';
 export const SHARD_DIR_NAME = /^s[0-9a-f]{3}$/;
 /** The lexical index over a shards folder's content, beside its shards (src/core/lexical/lexicalSnapshot.ts). */
 export const LEXICAL_SNAPSHOT_FILE = 'lexical.bin';
+/** The files of each shard without their chunks (see manifestFile.ts). */
+export const MANIFEST_FILE = 'manifest.json';
+/** The chunks the lexical snapshot describes, read at offsets (src/core/lexical/chunkTexts.ts). */
+export const CHUNK_TEXTS_FILE = 'chunks.bin';
+/** Files derived from the shards, kept beside them: Clear removes them (plain files only). */
+const DERIVED_FILES = [LEXICAL_SNAPSHOT_FILE, MANIFEST_FILE, CHUNK_TEXTS_FILE];
 /** Written into an index folder the CLI creates, so `git status` stays clean (as pytest and mypy do). */
 export const INDEX_GITIGNORE = '# Written by Grounded: this folder is a local search index.\n*\n';
 const QUARANTINE = /^s[0-9a-f]{3}\.damaged-\d+$/;
@@ -95,7 +101,7 @@ export async function removeShardsFolder(dir: string): Promise<string[]> {
   for (const name of await fs.promises.readdir(dir)) {
     const p = path.join(dir, name);
     if (SHARD_DIR_NAME.test(name) || QUARANTINE.test(name)) left.push(...(await removeShardFolder(p)));
-    else if (TEMP_FILE.test(name) || (name === LEXICAL_SNAPSHOT_FILE && (await isPlainFile(p)))) await fs.promises.rm(p, { force: true });
+    else if (TEMP_FILE.test(name) || (DERIVED_FILES.includes(name) && (await isPlainFile(p)))) await fs.promises.rm(p, { force: true });
     else left.push(p);
   }
   await fs.promises.rmdir(dir).catch(() => undefined);

@@ -1,5 +1,5 @@
 import { IndexIdentity } from './identity';
-import { FileEntry, FileRecord, StoredChunk } from './records';
+import { FileEntry, FileRecord, FileSummary, HeldFile, StoredChunk } from './records';
 import { VectorHit } from './vectorTable';
 
 /** The dense side of a store: one vector per chunk id, searched by similarity. */
@@ -31,7 +31,7 @@ export interface IndexStore {
   readonly damagedShards: string[];
   readonly vectors?: DenseVectors;
   /** Called when another writer's version of a file replaces the one this process held. */
-  onExternalChange?: (before: FileEntry | undefined, after: FileEntry | undefined) => void;
+  onExternalChange?: (before: HeldFile | undefined, after: FileEntry | undefined) => void;
   /** Where a snapshot of the lexical index over this store's content is kept (inside the index folder), if anywhere. */
   readonly lexicalSnapshotFile?: string;
   /** The layout shard numbers and stamps belong to: a snapshot taken under another one does not match. */
@@ -40,17 +40,26 @@ export interface IndexStore {
   shardOf?(relPath: string): number;
   /** A stamp for each part whose content on disk is exactly what the store holds (nothing pending, not damaged). */
   shardStamps?(): ReadonlyMap<number, string>;
+  /** A file's entry and chunks (a store may read them from disk first). */
   getFile(relPath: string): FileEntry | undefined;
+  /** A file's entry without its chunks: cheap. */
+  getRecord(relPath: string): FileRecord | undefined;
+  /** Every file with its chunks (may read the whole index: for views that need them all). */
   allFiles(): IterableIterator<FileEntry>;
+  /** Every file's entry, chunk count and text size, without reading chunks: what a run plans from. */
+  fileSummaries(): IterableIterator<FileSummary>;
   isInDamagedShard(relPath: string): boolean;
   /** `vectors[i]` is `chunks[i]`'s; without them, chunks keep the vectors they had. */
   putFile(record: FileRecord, chunks: StoredChunk[], vectors?: readonly ArrayLike<number>[]): void;
-  removeFile(relPath: string): FileEntry | undefined;
+  /** Returns what was held; its chunks when they could still be read. */
+  removeFile(relPath: string): HeldFile | undefined;
   /** A hint before a full run: how many files the index will hold. */
   sizeFor(fileCount: number): Promise<void>;
   flush(): Promise<void>;
   /** Lets go of caches a full run built up. */
   releaseShardCache(): void;
+  /** Makes opening cheaper next time (a list of files beside the shards), when the store has such a thing. */
+  saveManifest?(): Promise<void>;
   /** Bytes the index takes on disk (may read the disk: not for every question). */
   diskBytes(): Promise<number>;
 }

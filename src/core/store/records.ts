@@ -26,6 +26,25 @@ export interface FileEntry {
   chunks: StoredChunk[];
 }
 
+/** What a store knows of a file without reading its chunks: its entry, how many chunks, how much text. */
+export interface FileSummary {
+  record: FileRecord;
+  chunkCount: number;
+  /** Characters of chunk text. */
+  chars: number;
+}
+
+/** A file as a store holds it: its chunks are in memory, or (`undefined`) only on disk. */
+export interface HeldFile extends FileSummary {
+  chunks: StoredChunk[] | undefined;
+}
+
+export function heldFile(entry: FileEntry): HeldFile {
+  let chars = 0;
+  for (const c of entry.chunks) chars += c.text.length;
+  return { record: entry.record, chunks: entry.chunks, chunkCount: entry.chunks.length, chars };
+}
+
 /**
  * A chunk's id, unique within its file by construction: the chunk's place in the file's list is part
  * of it, so two parts of one long line (same start line, same text) never share an id.

@@ -1,8 +1,8 @@
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { IndexItem, LocalIndex, MetadataTypes } from 'vectra';
-import { AtomicFileStorage } from './atomicStorage';
+import type { IndexItem, LocalIndex, MetadataTypes } from 'vectra';
+import { atomicFileStorage } from './atomicStorage';
 import { writeFileAtomic } from './atomicWrite';
 import { describeIdentity, IndexIdentity, sameIdentity, sha1 } from './identity';
 import {
@@ -10,6 +10,7 @@ import {
   inspectIndexFolder,
   LEXICAL_SNAPSHOT_FILE,
   LOCK_FILE,
+  MANIFEST_FILE,
   quarantineShard,
   removeDeadTempFiles,
   removeShardFolder,
@@ -18,7 +19,8 @@ import {
 } from './indexFolder';
 import { errorText } from '../errorText';
 import { IndexStore } from './indexStore';
-import { FileEntry, FileRecord, StoredChunk } from './records';
+import { FileEntry, FileRecord, FileSummary, HeldFile, heldFile, StoredChunk } from './records';
+import { encodeManifest, Manifest, readManifest } from './manifestFile';
 import { FORMAT, MAX_SHARD_COUNT, MetaRead, newMeta, readMeta, SHARDS_DIR_NAME, shardsDirFor, StoreMeta, writeMeta } from './storeMeta';
 import { decodeVectorFile, encodeVectorFile } from './vectorFile';
 import { VectorTable } from './vectorTable';
@@ -32,6 +34,12 @@ const FILES_PER_SHARD = 24;
 const PARALLEL_SHARD_WRITES = 16;
 /** Shards kept parsed in memory between writes, once a full run is over. */
 const CACHED_SHARDS = 32;
+/** Shards whose chunks a lexical index keeps in memory once read for a question or a save (the rest stay on disk). */
+const RESIDENT_SHARDS = 128;
+/** The file list is rewritten once this many shards moved on since it was taken (opening parses those shards). */
+const MANIFEST_STALE_SHARDS = 8;
+/** Larger than any shard Grounded writes: a planted index.json this big is not read into memory. */
+const MAX_SHARD_BYTES = 2 ** 30;
 /** The vectra item (one a shard) naming the shard's current vector file. */
 const SHARD_ITEM_ID = 'shard';
 const VECTOR_FILE = /^vectors-[0-9a-f]+\.f32$/;
@@ -61,7 +69,15 @@ export class NoIndexError extends Error {
  * damaged meta file is rebuilt from the shards, and no value read from disk names a path to write.
  */
 export class ShardedStore implements IndexStore {
-  private readonly files = new Map<string, FileEntry>();
+  /**
+   * Every file's entry; its chunks in memory, or (an index without vectors, for a shard unchanged
+   * since it was read) only on disk, read again when asked for.
+   */
+  private readonly held = new Map<string, HeldFile>();
+  /** Shards with chunks in memory that are also on disk, least recently used first: what may be let go. */
+  private readonly resident = new Map<number, true>();
+  /** The stamps the file list on disk records, once read or written. */
+  private manifestStamps: ReadonlyMap<number, string> | undefined;
   /** Paths to write (or, where they no longer hash to it, to drop) per shard. */
   private readonly dirtyPaths = new Map<number, Set<string>>();
   private readonly shards = new Map<number, LocalIndex>();
@@ -72,8 +88,7 @@ export class ShardedStore implements IndexStore {
   /** Shards whose leftover temporary files this process has cleaned (under the lock). */
   private readonly cleaned = new Set<number>();
   /** Called when a shard on disk holds another writer's version of a file this process had otherwise. */
-  onExternalChange?: (before: FileEntry | undefined, after: FileEntry | undefined) => void;
-  private readonly storage = new AtomicFileStorage();
+  onExternalChange?: (before: HeldFile | undefined, after: FileEntry | undefined) => void;
   /** The dense vectors of every chunk, when the index has them; the only copy in memory. */
   readonly vectors?: VectorTable;
   /** Problems found while opening, one line each, for status and the log. */
@@ -155,6 +170,10 @@ export class ShardedStore implements IndexStore {
     return path.join(this.shardDir(shard), 'index.json');
   }
 
+  private get manifestFile(): string {
+    return path.join(this.shardsRoot, MANIFEST_FILE);
+  }
+
   get lexicalSnapshotFile(): string {
     return path.join(this.shardsRoot, LEXICAL_SNAPSHOT_FILE);
   }
@@ -174,16 +193,35 @@ export class ShardedStore implements IndexStore {
     return parseInt(sha1(relPath).slice(0, 8), 16) % this.meta.shardCount;
   }
 
+  /** A file's entry and chunks; chunks kept only on disk are read (the shard's, at once) first. */
   getFile(relPath: string): FileEntry | undefined {
-    return this.files.get(relPath);
+    let held = this.held.get(relPath);
+    if (held && !held.chunks) {
+      this.loadShardSync(this.shardOf(relPath));
+      held = this.held.get(relPath);
+    }
+    return held?.chunks ? { record: held.record, chunks: held.chunks } : undefined;
   }
 
-  allFiles(): IterableIterator<FileEntry> {
-    return this.files.values();
+  getRecord(relPath: string): FileRecord | undefined {
+    return this.held.get(relPath)?.record;
+  }
+
+  /** Every file with its chunks: reads every shard held only on disk (for views that need them all). */
+  *allFiles(): IterableIterator<FileEntry> {
+    for (const p of [...this.held.keys()]) {
+      const entry = this.getFile(p);
+      if (entry) yield entry;
+    }
+  }
+
+  /** Every file's entry, chunk count and text size, without reading any chunk. */
+  *fileSummaries(): IterableIterator<FileSummary> {
+    yield* this.held.values();
   }
 
   get fileCount(): number {
-    return this.files.size;
+    return this.held.size;
   }
 
   get shardCount(): number {
@@ -218,28 +256,30 @@ export class ShardedStore implements IndexStore {
     this.markDirty(record.path);
   }
 
-  removeFile(relPath: string): FileEntry | undefined {
+  /** Its chunks come along when they can still be read (`undefined` when its shard on disk no longer has them). */
+  removeFile(relPath: string): HeldFile | undefined {
+    this.getFile(relPath);
     const entry = this.dropEntry(relPath);
     if (entry) this.markDirty(relPath);
     return entry;
   }
 
   private setEntry(entry: FileEntry, vectors?: readonly ArrayLike<number>[]): void {
-    const previous = this.files.get(entry.record.path);
+    const previous = this.held.get(entry.record.path);
     if (this.vectors) {
       if (vectors && vectors.length !== entry.chunks.length) throw new Error(`${entry.chunks.length} chunks came with ${vectors.length} vectors.`);
       const keep = new Set(entry.chunks.map((c) => c.id));
       for (const c of previous?.chunks ?? []) if (!keep.has(c.id)) this.vectors.delete(c.id);
       vectors?.forEach((v, i) => this.vectors!.set(entry.chunks[i].id, v));
     }
-    this.files.set(entry.record.path, entry);
+    this.held.set(entry.record.path, heldFile(entry));
   }
 
-  private dropEntry(relPath: string): FileEntry | undefined {
-    const entry = this.files.get(relPath);
+  private dropEntry(relPath: string): HeldFile | undefined {
+    const entry = this.held.get(relPath);
     if (!entry) return undefined;
-    this.files.delete(relPath);
-    for (const c of entry.chunks) this.vectors?.delete(c.id);
+    this.held.delete(relPath);
+    for (const c of entry.chunks ?? []) this.vectors?.delete(c.id);
     return entry;
   }
 
@@ -251,7 +291,7 @@ export class ShardedStore implements IndexStore {
   async sizeFor(fileCount: number): Promise<void> {
     let shardCount = this.meta.shardCount;
     while (shardCount < MAX_SHARD_COUNT && fileCount / shardCount > FILES_PER_SHARD) shardCount *= 2;
-    if (this.readOnly || shardCount === this.meta.shardCount || this.files.size > 0 || this.dirtyPaths.size > 0 || this.loadErrors.length > 0) return;
+    if (this.readOnly || shardCount === this.meta.shardCount || this.held.size > 0 || this.dirtyPaths.size > 0 || this.loadErrors.length > 0) return;
     await withWriteLock(this.lockFile, async () => {
       const onDisk = await readMeta(this.dir);
       if (onDisk.kind !== 'ok' || onDisk.meta.shardsDir !== this.meta.shardsDir) return;
@@ -309,6 +349,8 @@ export class ShardedStore implements IndexStore {
         this.metaDirty = false;
       }
     });
+    // What was written is on disk now: a lexical index need not hold it (read again when asked for).
+    this.evictChunks(RESIDENT_SHARDS);
     if (firstError !== undefined) throw new Error(`Could not write the index in ${this.dir}: ${errorText(firstError)}`);
   }
 
@@ -321,7 +363,7 @@ export class ShardedStore implements IndexStore {
     this.dirtyPaths.clear();
     this.shards.clear();
     this.stamps.clear();
-    for (const p of dirty) if (this.files.has(p)) this.markDirty(p);
+    for (const p of dirty) if (this.held.has(p)) this.markDirty(p);
   }
 
   private async writeShard(shard: number, paths: Set<string>): Promise<void> {
@@ -340,9 +382,14 @@ export class ShardedStore implements IndexStore {
       await index.deleteItems(removeIds);
       const written = new Set(chunkIds);
       for (const p of paths) {
-        const entry = this.files.get(p);
+        const entry = this.held.get(p);
         // A path that hashes elsewhere is only being dropped from this shard (a layout left by another shard count).
         if (!entry || this.shardOf(p) !== shard) continue;
+        if (!entry.chunks) {
+          // Its chunks were only in the damaged shard: the file is read again by the next run.
+          this.loseFile(p);
+          continue;
+        }
         await index.insertItem(fileItem(entry.record));
         for (const chunk of entry.chunks) {
           if (written.has(chunk.id)) continue; // never fail a whole shard over one chunk
@@ -354,6 +401,7 @@ export class ShardedStore implements IndexStore {
       vectorFile = await this.writeVectors(shard, index, chunkIds);
       await index.endUpdate();
       this.stamps.set(shard, await stampOf(this.shardFile(shard)));
+      this.touchResident(shard);
     } catch (err) {
       index.cancelUpdate();
       if (vectorFile) await fs.promises.rm(path.join(this.shardDir(shard), vectorFile), { force: true });
@@ -396,7 +444,7 @@ export class ShardedStore implements IndexStore {
       this.shards.delete(shard);
       this.stamps.delete(shard);
       // Everything this process holds for the shard is written into the fresh one.
-      for (const p of this.files.keys()) if (this.shardOf(p) === shard) this.markDirty(p, shard);
+      for (const p of this.held.keys()) if (this.shardOf(p) === shard) this.markDirty(p, shard);
     }
     if (!this.cleaned.has(shard)) {
       await removeDeadTempFiles(folder);
@@ -421,12 +469,11 @@ export class ShardedStore implements IndexStore {
     const known = this.stamps.get(shard);
     const now = await stampOf(this.shardFile(shard));
     if (known === now || (known === undefined && now === 'missing')) return this.shardIndex(shard);
-    let fresh: LocalIndex | undefined;
     let onDisk: FileEntry[] = [];
     let vectors: Map<string, Float32Array> | undefined;
     if (now !== 'missing') {
       try {
-        ({ index: fresh, entries: onDisk, vectors } = await this.readShard(this.shardDir(shard)));
+        ({ entries: onDisk, vectors } = await this.readShard(this.shardDir(shard)));
       } catch (err) {
         // Damaged since this process read it: set aside, and this writer's full view of it replaces it.
         this.damaged.set(shard, errorText(err));
@@ -437,39 +484,38 @@ export class ShardedStore implements IndexStore {
     const diskPaths = new Set(onDisk.map((e) => e.record.path));
     for (const entry of onDisk) {
       if (dirty.has(entry.record.path) || this.shardOf(entry.record.path) !== shard) continue;
-      const mine = this.files.get(entry.record.path);
-      if (mine && mine.record.hash === entry.record.hash && mine.record.mtimeMs === entry.record.mtimeMs) continue;
+      const mine = this.held.get(entry.record.path);
+      if (mine && mine.record.hash === entry.record.hash && mine.record.mtimeMs === entry.record.mtimeMs) {
+        mine.chunks ??= entry.chunks;
+        continue;
+      }
       this.setEntry(entry, vectors && entry.chunks.map((c) => vectors!.get(c.id)!));
       this.onExternalChange?.(mine, entry);
     }
-    for (const [p, mine] of [...this.files]) {
+    for (const [p, mine] of [...this.held]) {
       if (dirty.has(p) || diskPaths.has(p) || this.shardOf(p) !== shard) continue;
       this.dropEntry(p);
       this.onExternalChange?.(mine, undefined);
     }
-    if (!fresh) {
-      this.shards.delete(shard);
-      return this.shardIndex(shard);
-    }
-    this.shards.set(shard, fresh);
-    return fresh;
+    // vectra reads the shard again, as it now is, to write into it.
+    this.shards.delete(shard);
+    return this.shardIndex(shard);
   }
 
   /**
    * One shard as on disk: its entries and, when the index has vectors, each chunk's vector. Throws when
    * the shard cannot be read whole (a chunk without its vector counts as damage).
    */
-  private async readShard(folder: string): Promise<{ index: LocalIndex; entries: FileEntry[]; vectors?: Map<string, Float32Array> }> {
+  private async readShard(folder: string): Promise<{ entries: FileEntry[]; vectors?: Map<string, Float32Array> }> {
     // Another writer may replace index.json and delete the vector file it named between our two reads;
     // reading both again then finds the pair it wrote.
     for (let attempt = 0; ; attempt++) {
-      const index = new LocalIndex(folder, undefined, this.storage);
-      const items = await index.listItems();
+      const items = await readShardItems(path.join(folder, 'index.json'));
       const entries = entriesOf(items);
-      if (!this.vectors) return { index, entries };
+      if (!this.vectors) return { entries };
       const named = items.find((i) => i.id === SHARD_ITEM_ID)?.metadata.vectors;
       const chunkCount = entries.reduce((n, e) => n + e.chunks.length, 0);
-      if (named === undefined && chunkCount === 0) return { index, entries, vectors: new Map() };
+      if (named === undefined && chunkCount === 0) return { entries, vectors: new Map() };
       if (typeof named !== 'string' || !VECTOR_FILE.test(named)) throw new Error('index.json names no vector file');
       let data: Buffer;
       try {
@@ -482,7 +528,7 @@ export class ShardedStore implements IndexStore {
       const vectors = new Map<string, Float32Array>();
       decoded.ids.forEach((id, i) => vectors.set(id, decoded.rows.subarray(i * decoded.dims, (i + 1) * decoded.dims)));
       for (const e of entries) for (const c of e.chunks) if (!vectors.has(c.id)) throw new Error(`the vector of a chunk of ${e.record.path} is missing`);
-      return { index, entries, vectors };
+      return { entries, vectors };
     }
   }
 
@@ -497,6 +543,7 @@ export class ShardedStore implements IndexStore {
       if (this.shards.size <= keep) break;
       this.shards.delete(shard);
     }
+    this.evictChunks(RESIDENT_SHARDS);
   }
 
   private async shardIndex(shard: number): Promise<LocalIndex> {
@@ -508,7 +555,8 @@ export class ShardedStore implements IndexStore {
       return index;
     }
     const folder = this.shardDir(shard);
-    index = new LocalIndex(folder, undefined, this.storage);
+    const vectra = await import('vectra');
+    index = new vectra.LocalIndex(folder, undefined, await atomicFileStorage());
     if (!(await index.isIndexCreated())) {
       await fs.promises.mkdir(folder, { recursive: true });
       await index.createIndex({ version: 1 });
@@ -524,6 +572,8 @@ export class ShardedStore implements IndexStore {
    */
   private async loadShards(): Promise<void> {
     const names = await fs.promises.readdir(this.shardsRoot, { withFileTypes: true }).catch(() => [] as fs.Dirent[]);
+    const manifest = this.vectors ? undefined : await readManifest(this.manifestFile, this.layout, this.meta.shardCount, (reason) => this.loadErrors.push(reason));
+    if (manifest) this.manifestStamps = new Map([...manifest.shards].map(([shard, s]) => [shard, s.stamp]));
     const misplaced: [number, FileEntry, Map<string, Float32Array> | undefined][] = [];
     for (const dirent of names) {
       if (!SHARD_DIR_NAME.test(dirent.name)) continue;
@@ -534,7 +584,9 @@ export class ShardedStore implements IndexStore {
         continue;
       }
       // A writer killed between creating a shard's folder and its first write leaves an empty folder.
-      if ((await stampOf(path.join(folder, 'index.json'))) === 'missing') continue;
+      const stamp = await stampOf(path.join(folder, 'index.json'));
+      if (stamp === 'missing') continue;
+      if (manifest && this.holdListed(shard, stamp, manifest)) continue;
       let read: Awaited<ReturnType<ShardedStore['readShard']>>;
       try {
         read = await this.readShard(folder);
@@ -543,12 +595,100 @@ export class ShardedStore implements IndexStore {
         continue;
       }
       this.stamps.set(shard, await stampOf(path.join(folder, 'index.json')));
+      this.touchResident(shard);
       for (const entry of read.entries) {
         if (this.shardOf(entry.record.path) === shard) this.setEntry(entry, vectorsOf(entry, read.vectors));
         else misplaced.push([shard, entry, read.vectors]);
       }
     }
     for (const [shard, entry, vectors] of misplaced) this.adoptMisplaced(shard, entry, vectors);
+  }
+
+  /**
+   * A shard whose index.json is as the file list recorded it: its files are held from the list, their
+   * chunks left on disk. False (the shard is parsed) when the list does not have it so.
+   */
+  private holdListed(shard: number, stamp: string, manifest: Manifest): boolean {
+    const listed = manifest.shards.get(shard);
+    if (!listed || listed.stamp !== stamp || listed.files.some((f) => this.shardOf(f.record.path) !== shard)) return false;
+    for (const f of listed.files) this.held.set(f.record.path, { ...f, chunks: undefined });
+    this.stamps.set(shard, stamp);
+    return true;
+  }
+
+  /**
+   * Reads the chunks of a shard's files that were held only on disk, synchronously (a question needs
+   * them now; a shard is small). Only files whose entry on disk is the one held get their chunks: a
+   * shard another writer changed meanwhile is adopted by this process's next write, as any other.
+   * A shard that cannot be read counts as damaged: its files held only on disk are let go (the next
+   * run reads them again) and the write after it rewrites the shard.
+   */
+  private loadShardSync(shard: number): void {
+    let entries: FileEntry[];
+    try {
+      entries = readShardFileSync(this.shardFile(shard));
+    } catch (err) {
+      this.markDamaged(shard, errorText(err));
+      for (const [p, held] of [...this.held]) if (!held.chunks && this.shardOf(p) === shard) this.loseFile(p, true);
+      return;
+    }
+    for (const e of entries) {
+      const held = this.held.get(e.record.path);
+      if (held && !held.chunks && held.record.hash === e.record.hash && held.chunkCount === e.chunks.length) held.chunks = e.chunks;
+    }
+    this.touchResident(shard);
+    if (this.resident.size > 2 * RESIDENT_SHARDS) this.evictChunks(RESIDENT_SHARDS);
+  }
+
+  /**
+   * Drops a file whose chunks can no longer be read; the lexical index hears of it after the
+   * question or write under way (never in the middle of ranking).
+   */
+  private loseFile(relPath: string, deferred = false): void {
+    const held = this.dropEntry(relPath);
+    if (!held) return;
+    const tell = () => this.onExternalChange?.(held, undefined);
+    if (deferred) queueMicrotask(tell);
+    else tell();
+  }
+
+  private touchResident(shard: number): void {
+    this.resident.delete(shard);
+    this.resident.set(shard, true);
+  }
+
+  /**
+   * Lets go of the chunks of shards written or read longest ago, down to `keep` shards: their content
+   * is on disk as held (nothing pending, not damaged), so it is read again when next asked for. Only
+   * an index without vectors: one with them reads every shard's vectors on open anyway.
+   */
+  private evictChunks(keep: number): void {
+    if (this.vectors || this.resident.size <= keep) return;
+    const victims = new Set<number>();
+    for (const shard of this.resident.keys()) {
+      if (this.resident.size - victims.size <= keep) break;
+      if (!this.dirtyPaths.has(shard) && !this.damaged.has(shard) && this.stamps.has(shard)) victims.add(shard);
+    }
+    if (victims.size === 0) return;
+    for (const [p, held] of this.held) if (held.chunks && victims.has(this.shardOf(p))) held.chunks = undefined;
+    for (const shard of victims) this.resident.delete(shard);
+  }
+
+  /**
+   * Writes the file list (every shard's files without their chunks) once enough shards moved on since
+   * it was last written, so that the next open parses only those. Nothing pending, nothing damaged:
+   * the list then records each shard exactly as on disk.
+   */
+  async saveManifest(): Promise<void> {
+    if (this.readOnly || this.vectors || this.dirtyPaths.size > 0 || this.damaged.size > 0 || this.metaDirty) return;
+    if (this.manifestStamps ? staleShards(this.stamps, this.manifestStamps) < MANIFEST_STALE_SHARDS : this.held.size === 0) return;
+    const shards = new Map([...this.stamps].map(([shard, stamp]) => [shard, { stamp, files: [] as FileSummary[] }]));
+    for (const held of this.held.values()) shards.get(this.shardOf(held.record.path))?.files.push({ record: held.record, chunkCount: held.chunkCount, chars: held.chars });
+    const stamps = new Map(this.stamps);
+    // Never through a link planted in the index folder.
+    await assertRealFolder(this.shardsRoot);
+    await writeFileAtomic(this.manifestFile, encodeManifest({ layout: this.layout, shards }));
+    this.manifestStamps = stamps;
   }
 
   private markDamaged(shard: number, reason: string): void {
@@ -559,11 +699,11 @@ export class ShardedStore implements IndexStore {
   /** Dropped from the shard it is in by the next write; kept (and written where it belongs) unless its own shard had it. */
   private adoptMisplaced(shard: number, entry: FileEntry, vectors: Map<string, Float32Array> | undefined): void {
     if (this.readOnly) {
-      if (!this.files.has(entry.record.path)) this.setEntry(entry, vectorsOf(entry, vectors));
+      if (!this.held.has(entry.record.path)) this.setEntry(entry, vectorsOf(entry, vectors));
       return;
     }
     this.markDirty(entry.record.path, shard);
-    if (this.files.has(entry.record.path)) return;
+    if (this.held.has(entry.record.path)) return;
     this.setEntry(entry, vectorsOf(entry, vectors));
     this.markDirty(entry.record.path);
   }
@@ -726,9 +866,44 @@ async function removeVectorFilesExcept(folder: string, keep: string): Promise<vo
 /** Identifies one version of a file on disk: an atomic rename always changes the inode. */
 async function stampOf(file: string): Promise<string> {
   try {
-    const s = await fs.promises.stat(file);
-    return `${s.ino}:${s.size}:${s.mtimeMs}`;
+    return stampText(await fs.promises.stat(file));
   } catch {
     return 'missing';
   }
+}
+
+function stampText(s: fs.Stats): string {
+  return `${s.ino}:${s.size}:${s.mtimeMs}`;
+}
+
+/** Shards whose stamp now differs from (or is missing in) the stamps a file list recorded. */
+function staleShards(now: ReadonlyMap<number, string>, listed: ReadonlyMap<number, string>): number {
+  let n = 0;
+  for (const [shard, stamp] of now) if (listed.get(shard) !== stamp) n++;
+  for (const shard of listed.keys()) if (!now.has(shard)) n++;
+  return n;
+}
+
+/** One shard's entries, read synchronously from a plain file of a sane size (never through a link). */
+function readShardFileSync(file: string): FileEntry[] {
+  const stat = fs.lstatSync(file);
+  if (!stat.isFile()) throw new Error('index.json is not a plain file');
+  if (stat.size > MAX_SHARD_BYTES) throw new Error(`index.json is too large (${stat.size} bytes)`);
+  return entriesOf(itemsOf(fs.readFileSync(file, 'utf8')));
+}
+
+/**
+ * A shard's vectra items, read as vectra reads them (its JSON codec) without loading vectra: a process
+ * that only answers questions never needs it (loading it costs 115 MB and a tenth of a second).
+ */
+async function readShardItems(file: string): Promise<IndexItem[]> {
+  const stat = await fs.promises.lstat(file);
+  if (!stat.isFile()) throw new Error('index.json is not a plain file');
+  if (stat.size > MAX_SHARD_BYTES) throw new Error(`index.json is too large (${stat.size} bytes)`);
+  return itemsOf(await fs.promises.readFile(file, 'utf8'));
+}
+
+function itemsOf(text: string): IndexItem[] {
+  const data = JSON.parse(text) as { items?: IndexItem[] } | null;
+  return data?.items as IndexItem[];
 }

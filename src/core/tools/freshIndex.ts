@@ -136,7 +136,7 @@ export class FreshIndex {
         this.lastError = undefined;
         this.lastSkipped = s.skipped;
         this.lastStarted = started;
-        this.watcher.watchDirectories(directoriesOf([...this.engine.indexedFiles()].map((e) => e.record.path)));
+        this.watcher.watchDirectories(directoriesOf([...this.engine.indexedPaths()]));
       } catch (err) {
         if (this.closed) return;
         // The index stays as it was and answers; the next call tries again.
