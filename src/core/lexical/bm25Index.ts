@@ -1,3 +1,5 @@
+import { runAtOnce, Steps } from '../steps';
+
 /**
  * An in-memory BM25 inverted index over numbered document slots.
  *
@@ -223,25 +225,45 @@ export class Bm25Index {
    * index first cost more memory than the whole cold run that built it.
    */
   exportState(): Bm25State {
-    this.touchAll();
-    const terms = [...this.postings.keys()];
+    return runAtOnce(this.exportSteps());
+  }
+
+  /**
+   * The export in steps of a few milliseconds (see `runSliced`): a large index's export took half a
+   * second on the engine's thread in one go. Nothing may change the index between steps.
+   */
+  *exportSteps(): Steps<Bm25State> {
+    const all = [...this.allPostings()];
+    const terms = all.map(([term]) => term);
     const counts = new Uint32Array(terms.length);
     let total = 0;
-    terms.forEach((term, t) => {
-      this.forEachLive(this.postings.get(term)!, () => counts[t]++);
+    for (let t = 0; t < all.length; t++) {
+      this.forEachLive(all[t][1], () => counts[t]++);
       total += counts[t];
-    });
+      if (t % STEP_TERMS === 0) yield;
+    }
     const slots = new Uint32Array(total);
     const tfs = new Uint16Array(total);
     let at = 0;
-    for (const term of terms) {
-      this.forEachLive(this.postings.get(term)!, (slot, tf) => {
+    for (let t = 0; t < all.length; t++) {
+      this.forEachLive(all[t][1], (slot, tf) => {
         slots[at] = slot;
         tfs[at++] = tf;
       });
+      if (t % STEP_TERMS === 0) yield;
     }
+    if (at !== total) throw new Error('the index changed while it was exported');
     const lengths = Uint32Array.from(this.lengths, (n, slot) => (this.alive[slot] ? n : 0));
     return { terms, counts, slots, tfs, lengths };
+  }
+
+  /** Every term's postings; a restored term not used since is shown as a passing view (no object is kept). */
+  private *allPostings(): IterableIterator<[string, Postings]> {
+    yield* this.postings;
+    for (const [term, t] of this.untouched) {
+      const [start, end] = [this.untouchedStart[t], this.untouchedEnd[t]];
+      yield [term, { entries: NO_ENTRIES, start, end, dead: 0, df: end - start }];
+    }
   }
 
   /** Each entry of a term's postings whose slot is alive, restored ones first, in order. */
@@ -313,6 +335,9 @@ export class Bm25Index {
 }
 
 const NO_ENTRIES: number[] = [];
+/** Terms an export step covers: a few milliseconds of work. */
+const STEP_TERMS = 20000;
+
 
 function newPostings(): Postings {
   return { entries: NO_ENTRIES, start: 0, end: 0, dead: 0, df: 0 };

@@ -1,3 +1,4 @@
+import { Steps } from '../steps';
 import { StoredChunk } from '../store/records';
 import { LexicalIndex, RestoredFile, SnapshotChunk } from './lexicalIndex';
 import { LexicalState } from './lexicalState';
@@ -48,6 +49,10 @@ export class Catalog {
 
   exportState(): LexicalState {
     return this.lexical.exportState();
+  }
+
+  exportSteps(): Steps<LexicalState> {
+    return this.lexical.exportSteps();
   }
 
   /** Removes a file; `chunks` are the ones it was indexed with, when still known. */

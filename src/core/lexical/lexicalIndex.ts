@@ -1,3 +1,4 @@
+import { runAtOnce, Steps } from '../steps';
 import { Chunk } from '../types';
 import { Bm25Index } from './bm25Index';
 import { definedSymbols } from './definedSymbols';
@@ -148,6 +149,11 @@ export class LexicalIndex {
 
   /** The index as flat arrays (live documents only), for a snapshot; `idOf` names each chunk. */
   exportState(): LexicalState {
+    return runAtOnce(this.exportSteps());
+  }
+
+  /** The export in steps (see steps.ts); nothing may change the index between them. */
+  *exportSteps(): Steps<LexicalState> {
     const entries = [...this.byPath.values()];
     const chunkSlots: number[] = [];
     const chunkIds: string[] = [];
@@ -162,7 +168,12 @@ export class LexicalIndex {
       chunkSlots: Uint32Array.from(chunkSlots),
       chunkIds,
     };
-    const [body, titles, files, paths] = [this.body, this.titles, this.files, this.paths].map((f) => f.exportState());
+    yield;
+    const body = yield* this.body.exportSteps();
+    const titles = yield* this.titles.exportSteps();
+    const files = yield* this.files.exportSteps();
+    const paths = yield* this.paths.exportSteps();
+    yield;
     return { body, titles, files, paths, symbols: this.symbols.exportState(), table };
   }
 

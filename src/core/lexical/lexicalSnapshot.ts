@@ -12,7 +12,8 @@ import { RestoredFile } from './lexicalIndex';
 import { chunkTokens } from './lexicalIndex';
 import { definedSymbols } from './definedSymbols';
 import { checkLexicalState, LexicalState } from './lexicalState';
-import { decodeSnapshot, encodeSnapshot, SnapshotHeader } from './snapshotCodec';
+import { decodeSnapshot, encodeSteps, SnapshotHeader } from './snapshotCodec';
+import { runSliced } from '../steps';
 import { tokenize } from './tokenize';
 
 /** Bump when what the lexical fields hold changes in a way the probe below may not show. */
@@ -140,7 +141,10 @@ export class LexicalSnapshots {
       // Stamps and state in one turn: nothing changes the catalog between them.
       const stamps = this.store.shardStamps();
       const header: SnapshotHeader = { analysis: analysisKey(), layout: this.store.layout ?? '', stamps: [...stamps] };
-      const state = catalog.exportState();
+      const changed = catalog.changedChunks;
+      // In steps, with questions served between them; a catalog changed meanwhile (a shard found damaged) waits for the next write.
+      const state = await runSliced(catalog.exportSteps());
+      if (catalog.changedChunks !== changed) return;
       this.changedAt = catalog.changedChunks;
       this.behind = this.uncovered(stamps);
       // Never through a link planted in the index folder.
@@ -149,7 +153,7 @@ export class LexicalSnapshots {
       // The chunks first: a kill before the snapshot names them leaves the old pair, whose tokens then disagree.
       const chunksFile = path.join(path.dirname(file), CHUNK_TEXTS_FILE);
       const chunks = await writeChunkTexts(chunksFile, state.table.chunkSlots.length, this.chunkRuns(catalog, state));
-      await writeFileAtomic(file, encodeSnapshot({ ...header, ...(chunks ? { chunks } : {}) }, state));
+      await writeFileAtomic(file, await runSliced(encodeSteps({ ...header, ...(chunks ? { chunks } : {}) }, state)));
       if (chunks) this.adoptTexts(catalog, chunksFile, chunks, state.table.chunkSlots);
     } catch (err) {
       // The index works without it; one line, and no retry at every save.

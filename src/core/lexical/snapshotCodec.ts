@@ -1,4 +1,5 @@
 import * as os from 'os';
+import { runAtOnce, Steps } from '../steps';
 import { Bm25State } from './bm25Index';
 import { LexicalState } from './lexicalState';
 
@@ -36,21 +37,39 @@ function sectionsOf(s: LexicalState): Section[] {
 }
 
 export function encodeSnapshot(header: SnapshotHeader, state: LexicalState): Buffer {
+  return runAtOnce(encodeSteps(header, state));
+}
+
+/** The encoding in steps of a few milliseconds (see steps.ts): a section, a few MB copied or checksummed at a time. */
+export function* encodeSteps(header: SnapshotHeader, state: LexicalState): Steps<Buffer> {
   if (os.endianness() !== 'LE') throw new Error('lexical snapshots are written on little-endian machines only');
-  const bodies = sectionsOf(state).map(([kind, v]) => (kind === 'str' ? Buffer.from(v.join('\0'), 'utf8') : Buffer.from(v.buffer, v.byteOffset, v.byteLength)));
+  const bodies: Buffer[] = [];
+  for (const [kind, v] of sectionsOf(state)) {
+    bodies.push(kind === 'str' ? Buffer.from(v.join('\0'), 'utf8') : Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+    yield;
+  }
   const counts = sectionsOf(state).map(([, v]) => v.length);
   const json = Buffer.from(JSON.stringify({ ...header, sections: bodies.map((b, i) => [counts[i], b.length]) }), 'utf8');
   const parts: Buffer[] = [Buffer.alloc(PREFIX), json, Buffer.alloc(pad(json.length))];
   for (const b of bodies) parts.push(b, Buffer.alloc(pad(b.length)));
   // Not Buffer.concat: a pooled buffer may start off a 4-byte boundary, and the checksum reads words.
   const out = Buffer.alloc(parts.reduce((n, b) => n + b.length, 0));
-  parts.reduce((offset, b) => offset + b.copy(out, offset), 0);
+  let offset = 0;
+  for (const b of parts) {
+    for (let from = 0; from < b.length; from += STEP_BYTES) {
+      offset += b.copy(out, offset, from, Math.min(b.length, from + STEP_BYTES));
+      yield;
+    }
+  }
   out.write(MAGIC, 0, 'latin1');
   out.writeUInt32LE(SNAPSHOT_FORMAT, 4);
   out.writeUInt32LE(json.length, 8);
-  out.writeUInt32LE(checksum(out, PREFIX), 12);
+  out.writeUInt32LE(yield* checksumSteps(out, PREFIX), 12);
   return out;
 }
+
+/** Bytes copied or checksummed in one step. */
+const STEP_BYTES = 8 * 2 ** 20;
 
 /** The header and state of a snapshot's bytes; throws a reason when they are not a whole snapshot of this format. */
 export function decodeSnapshot(data: Buffer): { header: SnapshotHeader; state: LexicalState } {
@@ -119,11 +138,16 @@ function pad(n: number): number {
 
 /** A fast 32-bit hash of the 4-byte words from `from` on: catches a torn or damaged file, not a forged one. */
 function checksum(buf: Buffer, from: number): number {
+  return runAtOnce(checksumSteps(buf, from));
+}
+
+function* checksumSteps(buf: Buffer, from: number): Steps<number> {
   const words = new Uint32Array(buf.buffer, buf.byteOffset + from, (buf.length - from) >> 2);
   let h = 0x811c9dc5 ^ words.length;
   for (let i = 0; i < words.length; i++) {
     h = Math.imul(h ^ words[i], 0x01000193);
     h ^= h >>> 15;
+    if ((i & 0x3fffff) === 0x3fffff) yield;
   }
   return h >>> 0;
 }
