@@ -29,21 +29,36 @@ export interface Discovery {
 export async function discoverFiles(root: string, config: GroundedConfig, filter?: PathFilter): Promise<Discovery> {
   const realRoot = await fs.promises.realpath(root);
   const walk: Walk = { root, realRoot, config, rules: filter ?? createPathFilter(root, config), files: [], skipped: [], seenDirs: new Set([realRoot]) };
-  const stack: string[] = [''];
-  while (stack.length > 0) {
-    const relDir = stack.pop()!;
-    const entries = await readFolder(walk, relDir);
-    const toStat: string[] = [];
-    for (const entry of entries) {
-      const relPath = relDir ? `${relDir}/${entry.name}` : entry.name;
-      const kind = await entryKind(walk, relPath, entry);
-      if (kind === 'folder') stack.push(relPath);
-      else if (kind === 'file') toStat.push(relPath);
-    }
-    await statFiles(walk, toStat);
-  }
+  // Folder by folder, a level at a time, several folders at once: one at a time, the walk of a large
+  // workspace was mostly waiting on the thread pool (a second of 2.4 s for 21k files).
+  for (let level = ['']; level.length > 0; ) level = (await mapLimit(level, PARALLEL_FOLDERS, (relDir) => walkFolder(walk, relDir))).flat();
   walk.files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
   return { files: walk.files, skipped: walk.skipped };
+}
+
+const PARALLEL_FOLDERS = 8;
+
+/** One folder: its files stat'ed and kept (or reported), its subfolders to walk returned. */
+async function walkFolder(walk: Walk, relDir: string): Promise<string[]> {
+  const entries = await readFolder(walk, relDir);
+  const relPaths = entries.map((entry) => (relDir ? `${relDir}/${entry.name}` : entry.name));
+  const kinds = await Promise.all(entries.map((entry, i) => entryKind(walk, relPaths[i], entry)));
+  await statFiles(walk, relPaths.filter((_, i) => kinds[i] === 'file'));
+  return relPaths.filter((_, i) => kinds[i] === 'folder');
+}
+
+/** `fn` over `items`, at most `limit` at a time; results in the items' order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 /** One walk's settings and what it has found so far. */
