@@ -64,6 +64,23 @@ test('binary extensions, size limit, and symlinks that leave the folder or loop'
   assert.match(reasons['img.png'], /binary/);
 });
 
+test('a folder reached both as itself and through a link is walked once, the same way every time, however the parallel reads finish', async () => {
+  const root = tempDir();
+  const tree: Record<string, string> = {};
+  for (let i = 0; i < 30; i++) tree[`pkg${i}/real/f${i}.md`] = `# F${i}\n`;
+  writeTree(root, tree);
+  // Links beside the folders they point at, in folders of the same depth, in both name orders.
+  for (let i = 0; i < 30; i++) fs.symlinkSync(`../pkg${(i + 7) % 30}/real`, path.join(root, `pkg${i}`, i % 2 ? 'alias' : 'a-link'));
+  const runs = [];
+  for (let r = 0; r < 4; r++) runs.push(await discoverFiles(root, withDefaults({})));
+  for (const run of runs) {
+    assert.deepEqual(paths(run), paths(runs[0]));
+    assert.deepEqual(run.skipped, runs[0].skipped);
+  }
+  assert.equal(paths(runs[0]).length, 30, 'each real folder once');
+  assert.equal(runs[0].skipped.filter((s) => /loop/.test(s.reason)).length, 30);
+});
+
 test('checkPath applies folder rules to a single saved file', () => {
   const root = tempDir();
   writeTree(root, { '.gitignore': 'tmp/\n', 'tmp/a.md': 'x', 'docs/a.md': 'x' });

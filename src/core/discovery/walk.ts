@@ -33,9 +33,11 @@ export async function discoverFiles(root: string, config: GroundedConfig, filter
   // workspace was mostly waiting on the thread pool (a second of 2.4 s for 21k files).
   for (let level = ['']; level.length > 0; ) {
     const found = (await mapLimit(level, PARALLEL_FOLDERS, (relDir) => walkFolder(walk, relDir))).flat();
-    // Which folders are new is decided here, in the level's order, not in the order reads finish:
-    // a folder reached twice (a link to it) is walked once, the same once every time.
-    level = found.filter((f) => acceptFolder(walk, f)).map((f) => f.relPath);
+    // Which folders are new is decided here, in the level's order (folders themselves before links to
+    // folders), not in the order reads finish: a folder reached twice is walked once, under its own
+    // path when it is on this level, the same every time.
+    const ordered = [...found.filter((f) => !f.viaLink), ...found.filter((f) => f.viaLink)];
+    level = ordered.filter((f) => acceptFolder(walk, f)).map((f) => f.relPath).sort();
   }
   const byPath = (a: { relPath: string }, b: { relPath: string }) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0);
   walk.skipped.sort(byPath);
