@@ -107,7 +107,6 @@ export class Engine {
     readonly rebuildReason: string | undefined,
     private readonly flushEveryFiles: number,
     private readonly embeddingCache: EmbeddingCache | undefined,
-    catalog: Catalog,
     private readonly snapshots: LexicalSnapshots,
   ) {
     const filter: PathFilter = excludingIndexFolder(createPathFilter(folder, config), folder, store.dir);
@@ -115,13 +114,25 @@ export class Engine {
       await embeddingCache?.flush();
       await store.flush();
     };
-    this.ctx = { folder, config, filter, store, catalog, chunkCode, log, flush, vectors: embedder ? { embedder, cache: embeddingCache } : undefined };
+    // The catalog is opened when first needed (a question, a run that changes many files): a process
+    // that only brings a few files up to date (the CLI's `index`) never reads the lexical snapshot.
+    let catalog: Catalog | undefined;
+    const openCatalog = () => {
+      if (catalog) return catalog;
+      catalog = snapshots.open();
+      // Shards parsed to build the catalog go back to disk; a question reads the few it shows.
+      store.releaseShardCache();
+      return catalog;
+    };
+    const vectors = embedder ? { embedder, cache: embeddingCache } : undefined;
+    this.ctx = { folder, config, filter, store, catalog: openCatalog, openedCatalog: () => catalog, chunkCode, log, flush, vectors };
     // A writer repairs what it found damaged; one line each says what and where.
     if (!store.readOnly) for (const e of store.loadErrors) log(`Warning: ${e}`);
     // Another writer (a second window, the CLI) changed files in a shard this engine is about to write.
+    // A catalog not opened yet is built from the store as it is then.
     store.onExternalChange = (before, after) => {
-      if (before) catalog.removeFile(before.record.path, before.chunks);
-      if (after) catalog.addFile(after.chunks);
+      if (before) catalog?.removeFile(before.record.path, before.chunks);
+      if (after) catalog?.addFile(after.chunks);
     };
   }
 
@@ -143,10 +154,7 @@ export class Engine {
     const log = opts.log ?? (() => undefined);
     // Read from the snapshot where it matches the store; tokenized from the store where it does not.
     const snapshots = new LexicalSnapshots(store, log, opts.snapshotAfterChunks);
-    const catalog = await snapshots.open();
-    // Shards parsed to build the catalog go back to disk; a question reads the few it shows.
-    store.releaseShardCache();
-    return new Engine(folder, config, store, opts.embedder, chunkCode, log, rebuildReason, opts.flushEveryFiles ?? FLUSH_EVERY_FILES, cache, catalog, snapshots);
+    return new Engine(folder, config, store, opts.embedder, chunkCode, log, rebuildReason, opts.flushEveryFiles ?? FLUSH_EVERY_FILES, cache, snapshots);
   }
 
   get indexDir(): string {
@@ -154,7 +162,12 @@ export class Engine {
   }
 
   get chunkCount(): number {
-    return this.ctx.catalog.size;
+    return storeSize(this.store).chunks;
+  }
+
+  /** Opens the lexical catalog now rather than at the first question (an editor's worker, right after opening). */
+  warm(): void {
+    this.ctx.catalog();
   }
 
   /** Runs index writes one after another: a save during a full run waits for it rather than racing it. */
@@ -183,7 +196,9 @@ export class Engine {
 
   /** What opening the index reads, brought up to date once enough changed: the lexical snapshot and the file list. */
   private async afterWrite(): Promise<void> {
-    await this.snapshots.refresh(this.ctx.catalog);
+    const catalog = this.ctx.openedCatalog();
+    if (catalog) await this.snapshots.refresh(catalog);
+    else await this.snapshots.refreshUnopened(this.ctx.catalog);
     try {
       await this.store.saveManifest?.();
     } catch (err) {
@@ -226,14 +241,14 @@ export class Engine {
 
   /** Ranked chunks for a question: lexical, fused with dense when an embedder is set, collapsed and grouped. */
   query(text: string, opts: QueryOptions = {}): Promise<SearchResult[]> {
-    const { catalog, filter, config, chunkCode, log } = this.ctx;
-    return search({ catalog, filter, config, chunkCode, log, vectors: this.store.vectors, embedder: this.embedder }, text, opts);
+    const { filter, config, chunkCode, log } = this.ctx;
+    return search({ catalog: this.ctx.catalog(), filter, config, chunkCode, log, vectors: this.store.vectors, embedder: this.embedder }, text, opts);
   }
 
   /** How much there is to answer from, without touching the disk: what a question asks before it is answered. */
   size(): IndexSize {
     const files = indexCounts(this.store.fileSummaries(), this.discoverySkips ?? []).indexed;
-    return { files, chunks: this.chunkCount, textChars: this.ctx.catalog.textChars };
+    return { files, ...storeSize(this.store) };
   }
 
   /**
@@ -251,11 +266,10 @@ export class Engine {
       identity: this.store.identity,
       identityText: describeIdentity(this.store.identity),
       files: counts.indexed,
-      chunks: this.chunkCount,
+      ...storeSize(this.store),
       skipped: counts.skipped,
       ...(opts.diskBytes ? { diskBytes: await this.store.diskBytes() } : {}),
       shards: this.store.shardCount,
-      textChars: this.ctx.catalog.textChars,
       updatedAt: this.store.updatedAt,
       errors: this.store.problems,
       repairing: this.store.damagedShards,
@@ -290,6 +304,17 @@ export class Engine {
   }
 }
 
+
+/** Chunks and characters of chunk text the store holds, from its file entries (no chunk is read). */
+function storeSize(store: IndexStore): { chunks: number; textChars: number } {
+  let chunks = 0;
+  let textChars = 0;
+  for (const f of store.fileSummaries()) {
+    chunks += f.chunkCount;
+    textChars += f.chars;
+  }
+  return { chunks, textChars };
+}
 
 /** What an index was built with: a different embedder, model, length or chunker means a rebuild. */
 function identityOf(embedder: Embedder | undefined, config: GroundedConfig): IndexIdentity {

@@ -101,6 +101,24 @@ test('after edits, removals and additions the snapshot, rewritten or not, still 
   assert.deepEqual(fresh.ranked, await rebuilt(root, indexDir));
 });
 
+test('a run that brings a few files up to date never reads the lexical snapshot; the next open finds what it changed', async () => {
+  const { root, indexDir } = await indexedCorpus();
+  fs.writeFileSync(path.join(root, 'pkg3/script17.py'), 'def handler_17(event):\n    # Now about zeppelins.\n    return event\n');
+  fs.rmSync(path.join(root, 'pkg5/doc12.md'));
+  const log: string[] = [];
+  const engine = await Engine.open({ folder: root, indexDir, shardCount: 16, snapshotAfterChunks: 1e9, log: (m) => log.push(m) });
+  const summary = await engine.indexAll();
+  assert.equal(summary.updated + summary.removed, 2);
+  assert.ok(summary.chunks > 100, 'the run still counts every chunk');
+  assert.equal(restoredCounts(log), undefined, `the catalog stayed closed: ${log.join(' | ')}`);
+  // Asked a question afterwards, the same process opens it and finds the change.
+  assert.equal((await engine.query('zeppelins'))[0]?.path, 'pkg3/script17.py');
+  await engine.close();
+  const { ranked } = await openAndRank({ folder: root, indexDir, readOnly: true });
+  assert.deepEqual(ranked, await rebuilt(root, indexDir));
+  assert.ok(!ranked.flat().some((r) => r.path === 'pkg5/doc12.md'));
+});
+
 test("another writer's change is tokenized from its shard alone; the rest comes from the snapshot", async () => {
   const { root, indexDir } = await indexedCorpus();
   const total = restoredCounts((await openAndRank({ folder: root, indexDir, readOnly: true })).log)!.fromSnapshot;
@@ -140,8 +158,9 @@ test('a truncated, garbage, foreign-format or mismatched snapshot means one warn
     assert.match(warnings[0], reason, what);
     assert.deepEqual(ranked, expected, what);
   }
-  // A writer replaces the bad file at its next write.
+  // A writer that reads it (an editor's, which opens its catalog at once) replaces the bad file at its next write.
   const engine = await Engine.open({ folder: root, indexDir, shardCount: 16, snapshotAfterChunks: 0 });
+  engine.warm();
   await engine.indexAll();
   await engine.close();
   const { ranked, log } = await openAndRank({ folder: root, indexDir, readOnly: true });

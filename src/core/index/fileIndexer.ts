@@ -55,13 +55,13 @@ export async function indexRead(ctx: IndexContext, relPath: string, read: TextRe
     return 'unchanged';
   }
   if (!read.ok) {
-    ctx.catalog.replaceFile(relPath, previous?.chunks, []);
+    ctx.openedCatalog()?.replaceFile(relPath, previous?.chunks, []);
     ctx.store.putFile({ ...record, skipped: read.reason }, []);
     return { hash, skipped: read.reason, embedded: 0 };
   }
   const stored = await (ahead?.chunks ?? storedChunks(ctx, relPath, read.text));
   const { vectors, embedded } = await chunkVectors(stored, ctx.vectors, signal);
-  ctx.catalog.replaceFile(relPath, ctx.store.getFile(relPath)?.chunks, stored);
+  ctx.openedCatalog()?.replaceFile(relPath, ctx.store.getFile(relPath)?.chunks, stored);
   ctx.store.putFile(record, stored, vectors);
   return { hash, embedded };
 }
@@ -72,7 +72,7 @@ export async function indexOne(ctx: IndexContext, relPath: string): Promise<Inde
 
 export function forgetFile(ctx: IndexContext, relPath: string): FileRecord | undefined {
   const entry = ctx.store.removeFile(relPath);
-  if (entry) ctx.catalog.removeFile(relPath, entry.chunks);
+  if (entry) ctx.openedCatalog()?.removeFile(relPath, entry.chunks);
   return entry?.record;
 }
 

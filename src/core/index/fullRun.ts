@@ -47,6 +47,8 @@ export interface IndexSummary {
 
 /** Files read ahead of the one being chunked: reading is I/O-bound and overlaps with chunking. */
 const READ_AHEAD = 16;
+/** Past this many files to read or remove, a full run opens the catalog and keeps it in step. */
+const OPEN_CATALOG_FOR_FILES = 200;
 
 /** A full run's result, and what discovery and reading declined (status lists it). */
 export interface FullRunResult {
@@ -63,6 +65,9 @@ export async function runFullIndex(ctx: IndexContext, opts: IndexAllOptions & { 
   onDiscovered(discovery.skipped);
   await ctx.store.sizeFor(discovery.files.length);
   const plan = planChanges(discovery.files, [...ctx.store.fileSummaries()].map((e) => e.record));
+  // Many changes: the catalog follows them as they come (rebuilding it from the store afterwards would
+  // tokenize them twice). A few: it is left closed, and reads them from the store if it is opened.
+  if (plan.toRead.length + plan.removed.length > OPEN_CATALOG_FOR_FILES) ctx.catalog();
   const summary = emptySummary(discovery.files.length, plan, discovery.skipped, opts.rebuildReason);
   const removedHashes = removeGone(ctx, plan, summary);
   await indexPlanned(ctx, plan, summary, removedHashes, opts);
@@ -73,7 +78,9 @@ export async function runFullIndex(ctx: IndexContext, opts: IndexAllOptions & { 
   // Files that could not be read at all have no entry in the store; they are skipped files too.
   const skips = [...discovery.skipped, ...summary.skipped.filter((s) => !ctx.store.getRecord(s.relPath))];
   const counts = indexCounts(ctx.store.fileSummaries(), skips);
-  Object.assign(summary, { files: counts.indexed, skipped: counts.skipped, chunks: ctx.catalog.size, ms: Date.now() - started });
+  let chunks = 0;
+  for (const f of ctx.store.fileSummaries()) chunks += f.chunkCount;
+  Object.assign(summary, { files: counts.indexed, skipped: counts.skipped, chunks, ms: Date.now() - started });
   onProgress?.({ phase: 'done', done: total, total });
   if (signal?.aborted) throw abortError();
   return { summary, skips };

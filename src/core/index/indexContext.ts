@@ -11,7 +11,10 @@ export interface IndexContext {
   config: GroundedConfig;
   filter: PathFilter;
   store: IndexStore;
-  catalog: Catalog;
+  /** The lexical catalog, opened (from the snapshot and the store) on first call. */
+  catalog: () => Catalog;
+  /** The catalog if it is open: one not open yet is built from the store when it is, so writes need not tell it. */
+  openedCatalog: () => Catalog | undefined;
   chunkCode: CodeChunkFn;
   vectors?: VectorSource;
   log: (message: string) => void;

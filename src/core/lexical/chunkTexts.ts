@@ -2,6 +2,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { removeDeadTempFiles } from '../store/indexFolder';
+import { openPlainSync } from '../store/plainFile';
 import { isSafeRelPath } from '../store/safePath';
 import { sha1 } from '../store/identity';
 import { chunkId, StoredChunk } from '../store/records';
@@ -132,7 +133,7 @@ export class ChunkTexts {
   static open(file: string, ref: ChunkTextsRef): ChunkTexts | string {
     let fd: number | undefined;
     try {
-      fd = openPlain(file);
+      fd = openPlainSync(file);
       return new ChunkTexts(file, ref, readSpans(fd, fs.fstatSync(fd).size, ref));
     } catch (err) {
       return (err as Error).message;
@@ -163,7 +164,7 @@ export class ChunkTexts {
   private handle(): number | undefined {
     if (this.fd !== undefined || this.broken) return this.fd;
     try {
-      const fd = openPlain(this.file);
+      const fd = openPlainSync(this.file);
       const h = Buffer.alloc(HEADER);
       if (fs.readSync(fd, h, 0, HEADER, 0) !== HEADER || h.toString('hex', 8, 24) !== this.ref.token) {
         fs.closeSync(fd);
@@ -184,16 +185,6 @@ export class ChunkTexts {
     if (this.fd !== undefined) fs.closeSync(this.fd);
     this.fd = undefined;
   }
-}
-
-/** A plain file opened to read: a link fails to open, a FIFO neither blocks nor passes. */
-function openPlain(file: string): number {
-  const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
-  if (!fs.fstatSync(fd).isFile()) {
-    fs.closeSync(fd);
-    throw new Error('it is not a plain file');
-  }
-  return fd;
 }
 
 function readSpans(fd: number, size: number, ref: ChunkTextsRef): Float64Array {

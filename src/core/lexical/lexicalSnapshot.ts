@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { errorText } from '../errorText';
 import { writeFileAtomic } from '../store/atomicWrite';
@@ -12,7 +11,8 @@ import { RestoredFile } from './lexicalIndex';
 import { chunkTokens } from './lexicalIndex';
 import { definedSymbols } from './definedSymbols';
 import { checkLexicalState, LexicalState } from './lexicalState';
-import { decodeSnapshot, encodeSteps, SnapshotHeader } from './snapshotCodec';
+import { decodeSnapshot, encodeSteps, readSnapshotHeader, SnapshotHeader } from './snapshotCodec';
+import { readPlainSync } from '../store/plainFile';
 import { runSliced } from '../steps';
 import { tokenize } from './tokenize';
 
@@ -44,9 +44,9 @@ export class LexicalSnapshots {
   ) {}
 
   /** The store's files as a catalog: from the snapshot where it matches, tokenized where it does not. */
-  async open(): Promise<Catalog> {
+  open(): Catalog {
     const file = this.store.lexicalSnapshotFile;
-    const data = file && this.store.shardStamps && (await readSnapshot(file, this.log));
+    const data = file && this.store.shardStamps && readSnapshot(file, this.log);
     if (data) {
       try {
         return this.restore(data);
@@ -131,6 +131,27 @@ export class LexicalSnapshots {
     return plan;
   }
 
+  /**
+   * After a flush in a process that never opened its catalog (the CLI's `index` of a few changed files):
+   * the snapshot is rewritten, the catalog opened for it, only once opening would tokenize too much
+   * (the chunks of shards whose stamps differ from the snapshot's).
+   */
+  async refreshUnopened(open: () => Catalog): Promise<void> {
+    const file = this.store.lexicalSnapshotFile;
+    if (!file || this.store.readOnly || !this.store.shardStamps || this.writeFailed) return;
+    const header = readSnapshotHeader(file);
+    const then = new Map(header && header.analysis === analysisKey() && header.layout === this.store.layout ? header.stamps : []);
+    const now = this.store.shardStamps();
+    let stale = 0;
+    let total = 0;
+    for (const { record, chunkCount } of this.store.fileSummaries()) {
+      const shard = this.store.shardOf!(record.path);
+      total += chunkCount;
+      if (now.get(shard) === undefined || now.get(shard) !== then.get(shard)) stale += chunkCount;
+    }
+    if (stale > Math.max(this.rewriteAfter, total * 0.02)) await this.refresh(open());
+  }
+
   /** After a flush: rewrites the snapshot when opening would otherwise tokenize too much again. */
   async refresh(catalog: Catalog): Promise<void> {
     const file = this.store.lexicalSnapshotFile;
@@ -193,19 +214,14 @@ const MAX_SNAPSHOT_BYTES = 2 ** 31 - 1;
  * The snapshot's bytes, read only from a plain file of a sane size: a link planted in a committed index
  * folder (to `/dev/zero`, a FIFO, a file elsewhere) is never followed.
  */
-async function readSnapshot(file: string, log: (message: string) => void): Promise<Buffer | undefined> {
-  const problem = (reason: string) => {
-    log(`Warning: the lexical snapshot ${file} ${reason}; it is rebuilt from the index.`);
-    return undefined;
-  };
+function readSnapshot(file: string, log: (message: string) => void): Buffer | undefined {
   try {
-    const stat = await fs.promises.lstat(file);
-    if (!stat.isFile()) return problem('is not a plain file');
-    if (stat.size > MAX_SNAPSHOT_BYTES) return problem(`is too large (${stat.size} bytes)`);
-    return await fs.promises.readFile(file);
+    return readPlainSync(file, MAX_SNAPSHOT_BYTES);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    return problem(`cannot be read (${errorText(err)})`);
+    const reason = (err as NodeJS.ErrnoException).code === 'ELOOP' ? 'it is not a plain file' : errorText(err);
+    log(`Warning: the lexical snapshot ${file} is not used (${reason}); it is rebuilt from the index.`);
+    return undefined;
   }
 }
 

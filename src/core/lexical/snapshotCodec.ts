@@ -1,4 +1,6 @@
+import * as fs from 'fs';
 import * as os from 'os';
+import { openPlainSync } from '../store/plainFile';
 import { runAtOnce, Steps } from '../steps';
 import { Bm25State } from './bm25Index';
 import { LexicalState } from './lexicalState';
@@ -96,6 +98,32 @@ export function decodeSnapshot(data: Buffer): { header: SnapshotHeader; state: L
   if (raw.sections.length !== 0 || at !== buf.length) throw new Error('its sections do not fill the file');
   return { header: { analysis: raw.analysis, layout: raw.layout, stamps: raw.stamps, ...(raw.chunks ? { chunks: raw.chunks } : {}) }, state: { body, titles, files, paths, symbols, table } };
 }
+
+/**
+ * Only the header of the snapshot in `file` (what it matches), without reading its sections; undefined
+ * when there is no readable header there. Not checksummed: it only decides whether to rewrite the file.
+ */
+export function readSnapshotHeader(file: string): SnapshotHeader | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openPlainSync(file);
+    const prefix = Buffer.alloc(PREFIX);
+    if (fs.readSync(fd, prefix, 0, PREFIX, 0) !== PREFIX || prefix.toString('latin1', 0, 4) !== MAGIC || prefix.readUInt32LE(4) !== SNAPSHOT_FORMAT) return undefined;
+    const length = prefix.readUInt32LE(8);
+    if (length > MAX_HEADER_BYTES) return undefined;
+    const json = Buffer.alloc(length);
+    if (fs.readSync(fd, json, 0, length, PREFIX) !== length) return undefined;
+    const { analysis, layout, stamps } = parseHeader(json.toString('utf8'));
+    return { analysis, layout, stamps };
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** A header (the stamps of up to 4,096 shards) is far smaller. */
+const MAX_HEADER_BYTES = 16 * 2 ** 20;
 
 function sectionAt(buf: Buffer, at: number, kind: 'str' | 'u32' | 'u16', count: number, bytes: number): string[] | Uint32Array | Uint16Array {
   if (!Number.isSafeInteger(count) || !Number.isSafeInteger(bytes) || count < 0 || bytes < 0 || at + bytes > buf.length) throw new Error('a section lies outside the file');

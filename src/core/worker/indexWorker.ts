@@ -27,6 +27,8 @@ const api: EngineApi = {
     const { embedding, ...rest } = options;
     const indexDir = rest.indexDir ?? path.join(rest.folder, INDEX_FOLDER_NAME);
     engine = await Engine.open({ ...rest, log, embedder: embedding ? await embedderForIndex(embedding, indexDir) : undefined });
+    // An editor asks questions soon after opening: the catalog is read now, not at the first one.
+    engine.warm();
     return { rebuildReason: engine.rebuildReason, chunks: engine.chunkCount };
   },
   indexAll: () => opened().indexAll({ onProgress: (progress) => emit('progress', progress) }),
