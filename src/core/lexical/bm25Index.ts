@@ -14,7 +14,7 @@ interface Postings {
    * tf array (the postings are most of the lexical index's memory).
    */
   entries: number[];
-  /** Entries restored from a snapshot: `[start, end)` of the index's `restored` array, read in place. */
+  /** Entries restored from a snapshot: `[start, end)` of the snapshot's arrays, read in place. */
   start: number;
   end: number;
   /** How many entries point at dead slots; the list is compacted once they dominate. */
@@ -52,17 +52,24 @@ export class Bm25Index {
   /** Terms added, removed or searched since the index was built or restored. */
   private readonly postings = new Map<string, Postings>();
   /**
-   * Terms restored from a snapshot and not touched since: their run of `restored` and document
-   * frequency in typed arrays, an object made only when a term is first used (an open of a large
-   * index otherwise made one for each of hundreds of thousands of terms).
+   * Terms restored from a snapshot and not touched since: their run of the snapshot's arrays and
+   * document frequency in typed arrays, an object made only when a term is first used (an open of a
+   * large index otherwise made one for each of hundreds of thousands of terms).
    */
   private readonly untouched = new Map<string, number>();
   private untouchedStart = new Uint32Array(0);
   private untouchedEnd = new Uint32Array(0);
+  private untouchedDf = new Uint32Array(0);
   private readonly lengths: number[] = [];
   private readonly alive: boolean[] = [];
-  /** Postings restored from a snapshot, shared by every term's `[start, end)` (no array per term). */
-  private restored = new Float64Array(0);
+  /**
+   * Postings restored from a snapshot, read where the snapshot holds them (no copy): its slots, with
+   * `slotOf` from its slot numbers to this index's (-1: a document not taken from it), and its term
+   * frequencies. Shared by every term's `[start, end)`.
+   */
+  private restoredSlots: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+  private restoredTfs: Uint16Array<ArrayBufferLike> = new Uint16Array(0);
+  private slotOf: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private liveDocs = 0;
   private scratch = new Float64Array(1024);
   private totalLength = 0;
@@ -128,7 +135,7 @@ export class Bm25Index {
     this.touchAll();
     for (const [term, p] of this.postings) {
       let n = 0;
-      for (let i = p.start; i < p.end; i++) if (gone.has(Math.floor(this.restored[i] / TF_SPAN))) n++;
+      for (let i = p.start; i < p.end; i++) if (gone.has(this.restoredSlot(i))) n++;
       for (const e of p.entries) if (gone.has(Math.floor(e / TF_SPAN))) n++;
       if (n === 0) continue;
       p.df -= n;
@@ -169,21 +176,36 @@ export class Bm25Index {
       if (p.dead > (p.end - p.start + p.entries.length) / 2) this.compact(p);
       const df = p.df;
       const idf = factor * (weightOf ? weightOf(term) : 1) * Math.log(1 + (this.liveDocs - df + 0.5) / (df + 0.5));
-      this.scoreEntries(this.restored, p.start, p.end, idf, avgdl, scores, touched);
-      this.scoreEntries(p.entries, 0, p.entries.length, idf, avgdl, scores, touched);
+      this.scoreRestored(p.start, p.end, idf, avgdl, scores, touched);
+      this.scoreEntries(p.entries, idf, avgdl, scores, touched);
     }
   }
 
-  private scoreEntries(entries: ArrayLike<number>, from: number, to: number, idf: number, avgdl: number, scores: Float64Array, touched: number[]): void {
-    const { k1, b } = this.params;
-    for (let i = from; i < to; i++) {
-      const slot = Math.floor(entries[i] / TF_SPAN);
-      if (!this.alive[slot]) continue;
-      const tf = entries[i] - slot * TF_SPAN;
-      const norm = tf + k1 * (1 - b + (b * this.lengths[slot]) / avgdl);
-      if (scores[slot] === 0) touched.push(slot);
-      scores[slot] += (idf * (tf * (k1 + 1))) / norm;
+  private scoreEntries(entries: readonly number[], idf: number, avgdl: number, scores: Float64Array, touched: number[]): void {
+    for (const e of entries) {
+      const slot = Math.floor(e / TF_SPAN);
+      if (this.alive[slot]) this.addScore(slot, e - slot * TF_SPAN, idf, avgdl, scores, touched);
     }
+  }
+
+  private scoreRestored(from: number, to: number, idf: number, avgdl: number, scores: Float64Array, touched: number[]): void {
+    const { restoredSlots, restoredTfs, slotOf } = this;
+    for (let i = from; i < to; i++) {
+      const slot = slotOf[restoredSlots[i]];
+      if (slot >= 0 && this.alive[slot]) this.addScore(slot, restoredTfs[i], idf, avgdl, scores, touched);
+    }
+  }
+
+  private addScore(slot: number, tf: number, idf: number, avgdl: number, scores: Float64Array, touched: number[]): void {
+    const { k1, b } = this.params;
+    const norm = tf + k1 * (1 - b + (b * this.lengths[slot]) / avgdl);
+    if (scores[slot] === 0) touched.push(slot);
+    scores[slot] += (idf * (tf * (k1 + 1))) / norm;
+  }
+
+  /** This index's slot of restored entry `i` (-1: its document was not taken from the snapshot). */
+  private restoredSlot(i: number): number {
+    return this.slotOf[this.restoredSlots[i]];
   }
 
   /** Inverse document frequency of a term in this index (0 for a term no document has). */
@@ -210,10 +232,8 @@ export class Bm25Index {
   }
 
   private compact(p: Postings): void {
-    const live = (e: number) => this.alive[Math.floor(e / TF_SPAN)];
     const kept: number[] = [];
-    for (let i = p.start; i < p.end; i++) if (live(this.restored[i])) kept.push(this.restored[i]);
-    for (const e of p.entries) if (live(e)) kept.push(e);
+    this.forEachLive(p, (slot, tf) => kept.push(slot * TF_SPAN + tf));
     p.entries = kept;
     p.start = p.end = 0;
     p.dead = 0;
@@ -260,20 +280,24 @@ export class Bm25Index {
   /** Every term's postings; a restored term not used since is shown as a passing view (no object is kept). */
   private *allPostings(): IterableIterator<[string, Postings]> {
     yield* this.postings;
-    for (const [term, t] of this.untouched) {
-      const [start, end] = [this.untouchedStart[t], this.untouchedEnd[t]];
-      yield [term, { entries: NO_ENTRIES, start, end, dead: 0, df: end - start }];
-    }
+    for (const [term, t] of this.untouched) yield [term, this.untouchedView(t)];
+  }
+
+  private untouchedView(t: number): Postings {
+    const [start, end, df] = [this.untouchedStart[t], this.untouchedEnd[t], this.untouchedDf[t]];
+    return { entries: NO_ENTRIES, start, end, dead: end - start - df, df };
   }
 
   /** Each entry of a term's postings whose slot is alive, restored ones first, in order. */
   private forEachLive(p: Postings, fn: (slot: number, tf: number) => void): void {
-    const visit = (e: number) => {
+    for (let i = p.start; i < p.end; i++) {
+      const slot = this.restoredSlot(i);
+      if (slot >= 0 && this.alive[slot]) fn(slot, this.restoredTfs[i]);
+    }
+    for (const e of p.entries) {
       const slot = Math.floor(e / TF_SPAN);
       if (this.alive[slot]) fn(slot, e - slot * TF_SPAN);
-    };
-    for (let i = p.start; i < p.end; i++) visit(this.restored[i]);
-    for (const e of p.entries) visit(e);
+    }
   }
 
   /**
@@ -289,31 +313,41 @@ export class Bm25Index {
    * Called once, after every slot was adopted or added: entries then count as this index's own.
    */
   restorePostings(state: Bm25State, slotOf: Int32Array): void {
-    const restored = new Float64Array(state.slots.length);
+    [this.restoredSlots, this.restoredTfs, this.slotOf] = [state.slots, state.tfs, slotOf];
     this.untouchedStart = new Uint32Array(state.terms.length);
     this.untouchedEnd = new Uint32Array(state.terms.length);
-    let n = 0;
-    let at = 0;
-    state.terms.forEach((term, t) => {
-      const start = n;
-      for (const end = at + state.counts[t]; at < end; at++) {
-        const slot = slotOf[state.slots[at]];
-        if (slot >= 0) restored[n++] = slot * TF_SPAN + state.tfs[at];
-      }
-      if (n === start) return;
-      if (this.untouched.has(term)) throw new Error('its postings name a term twice');
-      const p = this.postings.get(term);
-      if (p) {
-        // A term of a file tokenized on open: its postings and the snapshot's are one list.
-        if (p.end > 0) throw new Error('its postings name a term twice');
-        [p.start, p.end, p.df] = [start, n, p.df + n - start];
-        return;
-      }
-      this.untouched.set(term, t);
-      this.untouchedStart[t] = start;
-      this.untouchedEnd[t] = n;
-    });
-    this.restored = restored.subarray(0, n);
+    this.untouchedDf = new Uint32Array(state.terms.length);
+    // Every document of the snapshot taken (the usual open): a term's frequency is its count.
+    const everyOne = state.lengths.every((length, slot) => length === 0 || slotOf[slot] >= 0);
+    // One map operation a term, no allocation: this loop runs for every term of the index on open.
+    const tokenized = this.postings.size > 0;
+    let end = 0;
+    for (let t = 0; t < state.terms.length; t++) {
+      const start = end;
+      end += state.counts[t];
+      let df = end - start;
+      if (!everyOne) for (let i = start; i < end; i++) if (slotOf[state.slots[i]] < 0) df--;
+      if (df > 0) this.restoreTerm(state.terms[t], t, start, end, df, tokenized);
+    }
+  }
+
+  private restoreTerm(term: string, t: number, start: number, end: number, df: number, tokenized: boolean): void {
+    const p = tokenized ? this.postings.get(term) : undefined;
+    if (p) {
+      // A term of a file tokenized on open: its postings and the snapshot's are one list.
+      if (p.end > 0) throw new Error('its postings name a term twice');
+      p.start = start;
+      p.end = end;
+      p.df += df;
+      p.dead += end - start - df;
+      return;
+    }
+    const known = this.untouched.size;
+    this.untouched.set(term, t);
+    if (this.untouched.size === known) throw new Error('its postings name a term twice');
+    this.untouchedStart[t] = start;
+    this.untouchedEnd[t] = end;
+    this.untouchedDf[t] = df;
   }
 
   /** A term's postings, made into an object the first time a restored term is used. */
@@ -323,7 +357,7 @@ export class Bm25Index {
     const t = this.untouched.get(term);
     if (t === undefined) return undefined;
     this.untouched.delete(term);
-    const made: Postings = { entries: NO_ENTRIES, start: this.untouchedStart[t], end: this.untouchedEnd[t], dead: 0, df: this.untouchedEnd[t] - this.untouchedStart[t] };
+    const made = this.untouchedView(t);
     this.postings.set(term, made);
     return made;
   }
