@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { test } from 'node:test';
@@ -146,4 +147,21 @@ test('chunks of shards written or read long ago are let go and read back the sam
   await store.flush();
   const { store: reopened } = await ShardedStore.open(dir, LEXICAL);
   assert.deepEqual(reopened.getFile(many[0])?.chunks, chunks(many[0], 2));
+});
+
+test('a shard replaced by a FIFO or a link after the file list was taken is refused at once when read, never waited on or followed', async () => {
+  const dir = tempDir();
+  const first = await written(dir);
+  const [fifoFile, linkFile] = [FILES[3], FILES.find((p) => first.shardOf(p) !== first.shardOf(FILES[3]))!];
+  const elsewhere = path.join(tempDir(), 'index.json');
+  fs.copyFileSync(shardFile(dir, first, linkFile), elsewhere);
+  const { store } = await ShardedStore.open(dir, LEXICAL);
+  fs.rmSync(shardFile(dir, first, fifoFile));
+  assert.equal(spawnSync('mkfifo', [shardFile(dir, first, fifoFile)]).status, 0);
+  fs.rmSync(shardFile(dir, first, linkFile));
+  fs.symlinkSync(elsewhere, shardFile(dir, first, linkFile));
+  assert.equal(store.getFile(fifoFile), undefined);
+  assert.equal(store.getFile(linkFile), undefined);
+  assert.equal(store.damagedShards.length, 2);
+  assert.match(store.problems.join('\n'), /not a plain file/);
 });

@@ -1,5 +1,5 @@
-import * as fs from 'fs';
 import { errorText } from '../errorText';
+import { readPlainSync } from './plainFile';
 import { FileRecord, FileSummary } from './records';
 import { isSafeRelPath } from './safePath';
 
@@ -79,12 +79,11 @@ function isFiniteNumber(v: unknown): v is number {
  */
 export async function readManifest(file: string, layout: string, shardCount: number, log: (reason: string) => void): Promise<Manifest | undefined> {
   try {
-    const stat = await fs.promises.lstat(file);
-    if (!stat.isFile()) throw new Error('it is not a plain file');
-    if (stat.size > MAX_MANIFEST_BYTES) throw new Error(`it is too large (${stat.size} bytes)`);
-    return decodeManifest(await fs.promises.readFile(file, 'utf8'), layout, shardCount);
+    return decodeManifest(readPlainSync(file, MAX_MANIFEST_BYTES).toString('utf8'), layout, shardCount);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log(`the file list ${file} is not used (${errorText(err)}); every shard is read`);
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ELOOP' ? 'it is not a plain file' : errorText(err);
+    if (code !== 'ENOENT') log(`the file list ${file} is not used (${reason}); every shard is read`);
     return undefined;
   }
 }

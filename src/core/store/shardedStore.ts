@@ -27,6 +27,7 @@ import { VectorTable } from './vectorTable';
 import { indexingTurn } from '../turnBudget';
 import { withWriteLock } from './writeLock';
 import { isSafeRelPath } from './safePath';
+import { readPlainSync } from './plainFile';
 
 export const DEFAULT_SHARD_COUNT = 256;
 /** Files a shard when a new index is sized for its workspace: about 250 chunks, a quarter MiB of JSON. */
@@ -886,10 +887,7 @@ function staleShards(now: ReadonlyMap<number, string>, listed: ReadonlyMap<numbe
 
 /** One shard's entries, read synchronously from a plain file of a sane size (never through a link). */
 function readShardFileSync(file: string): FileEntry[] {
-  const stat = fs.lstatSync(file);
-  if (!stat.isFile()) throw new Error('index.json is not a plain file');
-  if (stat.size > MAX_SHARD_BYTES) throw new Error(`index.json is too large (${stat.size} bytes)`);
-  return entriesOf(itemsOf(fs.readFileSync(file, 'utf8')));
+  return entriesOf(itemsOf(readShardText(file)));
 }
 
 /**
@@ -897,10 +895,18 @@ function readShardFileSync(file: string): FileEntry[] {
  * that only answers questions never needs it (loading it costs 115 MB and a tenth of a second).
  */
 async function readShardItems(file: string): Promise<IndexItem[]> {
-  const stat = await fs.promises.lstat(file);
-  if (!stat.isFile()) throw new Error('index.json is not a plain file');
-  if (stat.size > MAX_SHARD_BYTES) throw new Error(`index.json is too large (${stat.size} bytes)`);
-  return itemsOf(await fs.promises.readFile(file, 'utf8'));
+  return itemsOf(readShardText(file));
+}
+
+/** A shard's index.json, from a plain file only (a link or a FIFO planted in its place is refused, never waited on). */
+function readShardText(file: string): string {
+  try {
+    return readPlainSync(file, MAX_SHARD_BYTES).toString('utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'ENXIO') throw new Error('index.json is not a plain file');
+    throw err;
+  }
 }
 
 function itemsOf(text: string): IndexItem[] {
