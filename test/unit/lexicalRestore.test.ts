@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LexicalIndex } from '../../src/core/lexical/lexicalIndex';
+import { chunkTokens, LexicalIndex, tokenizeFileSteps } from '../../src/core/lexical/lexicalIndex';
 import { checkLexicalState, LexicalState } from '../../src/core/lexical/lexicalState';
 import { decodeSnapshot, encodeSnapshot } from '../../src/core/lexical/snapshotCodec';
+import { tokenize } from '../../src/core/lexical/tokenize';
 import { Chunk } from '../../src/core/types';
 
 function file(path: string, texts: string[], kind: 'code' | 'doc' = 'code'): (Chunk & { id: string })[] {
@@ -114,4 +115,20 @@ test('a chunk is read from its source only as indexed: a source holding other ch
   current = file('src/a.py', ['def save(record, retries): return record']);
   assert.equal(index.chunk(slot), undefined);
   assert.equal(index.pathOf(slot), 'src/a.py');
+});
+
+test('a file tokenized in steps gives every field the tokens tokenizing it at once gives, and yields between its chunks', () => {
+  const big = file('docs/CHANGELOG.md', Array.from({ length: 70 }, (_, i) => `Fixed handle_requests in v${i}.2: sortingTokens and $jquery_Plugin naïve café`), 'doc');
+  const steps = tokenizeFileSteps(big);
+  let yields = 0;
+  let next = steps.next();
+  for (; !next.done; next = steps.next()) yields++;
+  assert.ok(yields >= 4, `${yields} steps for 70 chunks`);
+  next.value.chunkTokens.forEach((tokens, i) => assert.deepEqual(tokens, chunkTokens(big[i])));
+  assert.deepEqual(next.value.fileTokens, [...tokenize('docs/CHANGELOG.md'), ...big.flatMap((c) => tokenize(c.text))]);
+  const stepped = new LexicalIndex();
+  stepped.addTokenized(next.value);
+  const atOnce = new LexicalIndex();
+  atOnce.addFile(big);
+  assert.deepEqual(canonical(stepped), canonical(atOnce));
 });

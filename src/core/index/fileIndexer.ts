@@ -8,6 +8,8 @@ import { discoverFiles } from '../discovery/walk';
 import { sha1 } from '../store/identity';
 import { chunkId, FileRecord, StoredChunk } from '../store/records';
 import { IndexContext } from './indexContext';
+import { tokenizeFileSteps } from '../lexical/lexicalIndex';
+import { runSliced } from '../steps';
 import { planChanges } from './plan';
 
 /** What was done for a file while it waited its turn in a full run. */
@@ -61,7 +63,9 @@ export async function indexRead(ctx: IndexContext, relPath: string, read: TextRe
   }
   const stored = await (ahead?.chunks ?? storedChunks(ctx, relPath, read.text));
   const { vectors, embedded } = await chunkVectors(stored, ctx.vectors, signal);
-  ctx.openedCatalog()?.replaceFile(relPath, ctx.store.getFile(relPath)?.chunks, stored);
+  const catalog = ctx.openedCatalog();
+  // Tokenized in steps, so a large file does not hold the engine's thread; the catalog changes in one go after.
+  if (catalog) catalog.replaceFile(relPath, ctx.store.getFile(relPath)?.chunks, await runSliced(tokenizeFileSteps(stored)));
   ctx.store.putFile(record, stored, vectors);
   return { hash, embedded };
 }

@@ -1,6 +1,6 @@
-import { Steps } from '../steps';
+import { runAtOnce, Steps } from '../steps';
 import { StoredChunk } from '../store/records';
-import { LexicalIndex, RestoredFile, SnapshotChunk } from './lexicalIndex';
+import { LexicalIndex, RestoredFile, SnapshotChunk, TokenizedFile, tokenizeFileSteps } from './lexicalIndex';
 import { LexicalState } from './lexicalState';
 
 /**
@@ -31,8 +31,14 @@ export class Catalog {
 
   /** Adds one file's chunks (all of one path), replacing what the catalog held for that path. */
   addFile(chunks: StoredChunk[]): void {
+    this.addTokenized(runAtOnce(tokenizeFileSteps(chunks)));
+  }
+
+  /** Adds a file tokenized beforehand (in steps, by `tokenizeFileSteps`). */
+  addTokenized(file: TokenizedFile): void {
+    const chunks = file.chunks as readonly StoredChunk[];
     if (chunks.length) this.removeFile(chunks[0].path);
-    const slots = this.lexical.addFile(chunks);
+    const slots = this.lexical.addTokenized(file);
     if (this.slotOfId) chunks.forEach((c, i) => this.slotOfId!.set(c.id, slots[i]));
     this.changedChunks += chunks.length;
   }
@@ -64,9 +70,10 @@ export class Catalog {
     this.lexical.removeFile(path, chunks);
   }
 
-  replaceFile(path: string, previous: readonly StoredChunk[] | undefined, chunks: StoredChunk[]): void {
+  replaceFile(path: string, previous: readonly StoredChunk[] | undefined, chunks: StoredChunk[] | TokenizedFile): void {
     this.removeFile(path, previous);
-    this.addFile(chunks);
+    if (Array.isArray(chunks)) this.addFile(chunks);
+    else this.addTokenized(chunks);
   }
 
   inSlot(slot: number): StoredChunk | undefined {
