@@ -44,7 +44,7 @@ export class Catalog {
   }
 
   /**
-   * A catalog of the store's files (in the store's order) from a snapshot: a file with `from` (its
+   * A catalog of the store's files (in path order) from a snapshot: a file with `from` (its
    * place in the snapshot's file table) is taken from it, the others are tokenized.
    */
   static restore(source: (path: string) => readonly StoredChunk[] | undefined, state: LexicalState, files: readonly RestoredFile[], snapshotChunk?: SnapshotChunk): Catalog {

@@ -114,7 +114,7 @@ export class LexicalIndex {
   }
 
   /**
-   * Fills an empty index from a snapshot and the store's files, in the store's order, as adding them
+   * Fills an empty index from a snapshot and the store's files, in the order given (path order), as adding them
    * one by one would: the same slots, so ties rank alike. A file with `from` (its place in the
    * snapshot's file table) takes its postings from the snapshot; one without is tokenized. Returns each
    * file's chunk slots. Throws when the snapshot does not fit (the caller then rebuilds).

@@ -55,7 +55,7 @@ export class LexicalSnapshots {
       }
     }
     const catalog = new Catalog(this.source);
-    for (const entry of this.store.allFiles()) catalog.addFile(entry.chunks);
+    for (const entry of [...this.store.allFiles()].sort(byPath)) catalog.addFile(entry.chunks);
     this.behind = Number.POSITIVE_INFINITY;
     this.changedAt = catalog.changedChunks;
     return catalog;
@@ -106,7 +106,7 @@ export class LexicalSnapshots {
   private readonly source = (p: string): readonly StoredChunk[] | undefined => this.store.getFile(p)?.chunks;
 
   /**
-   * Each stored file with chunks, in the store's order, with its place in the snapshot when the
+   * Each stored file with chunks, in path order (see byPath), with its place in the snapshot when the
    * snapshot has it as stored (its shard's stamp unchanged since, and as many chunks); the others
    * come with their chunks, to tokenize. Chunks are read only for those.
    */
@@ -116,7 +116,7 @@ export class LexicalSnapshots {
     const t = state.table;
     const placeOf = new Map(t.paths.map((p, i) => [p, i]));
     const plan: RestoredFile[] = [];
-    for (const { record, chunkCount, chars } of [...this.store.fileSummaries()]) {
+    for (const { record, chunkCount, chars } of [...this.store.fileSummaries()].sort(byPath)) {
       if (chunkCount === 0) continue;
       const shard = this.store.shardOf!(record.path);
       const stamp = now.get(shard);
@@ -223,6 +223,14 @@ function readSnapshot(file: string, log: (message: string) => void): Buffer | un
     log(`Warning: the lexical snapshot ${file} is not used (${reason}); it is rebuilt from the index.`);
     return undefined;
   }
+}
+
+/**
+ * The order files take slots in, on a rebuild and a restore alike: by path. The store's own order
+ * depends on how it was opened (from its file list or by parsing its shards), and slots break ties.
+ */
+function byPath(a: { record: { path: string } }, b: { record: { path: string } }): number {
+  return a.record.path < b.record.path ? -1 : a.record.path > b.record.path ? 1 : 0;
 }
 
 let analysis: string | undefined;
