@@ -1,6 +1,7 @@
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { writeFileAtomicWith } from '../store/atomicWrite';
 import { removeDeadTempFiles } from '../store/indexFolder';
 import { openPlainSync } from '../store/plainFile';
 import { isSafeRelPath } from '../store/safePath';
@@ -50,55 +51,36 @@ export interface ChunkRun {
  */
 export async function writeChunkTexts(file: string, count: number, runs: Iterable<ChunkRun>): Promise<ChunkTextsRef | undefined> {
   const token = randomBytes(16).toString('hex');
-  const dir = path.dirname(file);
-  await removeDeadTempFiles(dir);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await fs.promises.open(tmp, 'wx');
-  let complete = false;
-  try {
+  await removeDeadTempFiles(path.dirname(file));
+  const written = await writeFileAtomicWith(file, async (handle) => {
     // Start and end of each chunk; a position never filled keeps NaN and fails the check below.
-    const starts = new Float64Array(count).fill(NaN);
-    const ends = new Float64Array(count);
+    const spans = new Float64Array(2 * count).fill(NaN);
     let at = HEADER;
-    let written = HEADER;
     let batch: Buffer[] = [];
     const write = async () => {
       const bytes = Buffer.concat(batch);
-      await handle.write(bytes, 0, bytes.length, written);
-      written += bytes.length;
+      await handle.write(bytes, 0, bytes.length, at - bytes.length);
       batch = [];
       await indexingTurn();
     };
     for (const run of runs) {
-      const chunks = run.chunks();
-      for (const [k, chunk] of chunks.entries()) {
+      for (const [k, chunk] of run.chunks().entries()) {
         const i = run.first + k;
-        if (!chunk || !(i < count) || !Number.isNaN(starts[i])) return undefined;
+        if (!chunk || !(i < count) || !Number.isNaN(spans[2 * i])) return false;
         const bytes = Buffer.from(JSON.stringify(rowOf(chunk)), 'utf8');
-        starts[i] = at;
-        at += bytes.length;
-        ends[i] = at;
+        spans[2 * i] = at;
+        spans[2 * i + 1] = at += bytes.length;
         batch.push(bytes);
       }
       if (batch.length >= 512) await write();
     }
     if (batch.length) await write();
-    if (starts.some(Number.isNaN)) return undefined;
-    const table = new Float64Array(2 * count);
-    for (let i = 0; i < count; i++) [table[2 * i], table[2 * i + 1]] = [starts[i], ends[i]];
-    await handle.write(Buffer.from(table.buffer), 0, table.byteLength, at);
+    if (spans.some(Number.isNaN)) return false;
+    await handle.write(Buffer.from(spans.buffer), 0, spans.byteLength, at);
     await handle.write(headerOf(token, count, at), 0, HEADER, 0);
-    await handle.sync();
-    complete = true;
-  } finally {
-    await handle.close();
-    if (!complete) await fs.promises.rm(tmp, { force: true });
-  }
-  await fs.promises.rename(tmp, file).catch(async (err) => {
-    await fs.promises.rm(tmp, { force: true });
-    throw err;
+    return true;
   });
-  return { token, count };
+  return written ? { token, count } : undefined;
 }
 
 function headerOf(token: string, count: number, tableAt: number): Buffer {
