@@ -12,7 +12,7 @@ import { discoverFiles, SkippedFile } from './discovery/walk';
 import { Embedder, probeDimensions } from './embed/embedder';
 import { errorText } from './errorText';
 import { EmbeddingCache } from './embed/embeddingCache';
-import { indexCounts } from './index/counts';
+import { indexCounts, storeSize } from './index/counts';
 import { removePath, updatePath } from './index/fileIndexer';
 import { IndexAllOptions, IndexSummary, runFullIndex } from './index/fullRun';
 import { IndexContext } from './index/indexContext';
@@ -162,7 +162,7 @@ export class Engine {
   }
 
   get chunkCount(): number {
-    return storeSize(this.store).chunks;
+    return storeSize(this.store.fileSummaries()).chunks;
   }
 
   /** Opens the lexical catalog now rather than at the first question (an editor's worker, right after opening). */
@@ -248,7 +248,7 @@ export class Engine {
   /** How much there is to answer from, without touching the disk: what a question asks before it is answered. */
   size(): IndexSize {
     const files = indexCounts(this.store.fileSummaries(), this.discoverySkips ?? []).indexed;
-    return { files, ...storeSize(this.store) };
+    return { files, ...storeSize(this.store.fileSummaries()) };
   }
 
   /**
@@ -266,7 +266,7 @@ export class Engine {
       identity: this.store.identity,
       identityText: describeIdentity(this.store.identity),
       files: counts.indexed,
-      ...storeSize(this.store),
+      ...storeSize(this.store.fileSummaries()),
       skipped: counts.skipped,
       ...(opts.diskBytes ? { diskBytes: await this.store.diskBytes() } : {}),
       shards: this.store.shardCount,
@@ -304,17 +304,6 @@ export class Engine {
   }
 }
 
-
-/** Chunks and characters of chunk text the store holds, from its file entries (no chunk is read). */
-function storeSize(store: IndexStore): { chunks: number; textChars: number } {
-  let chunks = 0;
-  let textChars = 0;
-  for (const f of store.fileSummaries()) {
-    chunks += f.chunkCount;
-    textChars += f.chars;
-  }
-  return { chunks, textChars };
-}
 
 /** What an index was built with: a different embedder, model, length or chunker means a rebuild. */
 function identityOf(embedder: Embedder | undefined, config: GroundedConfig): IndexIdentity {

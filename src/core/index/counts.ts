@@ -12,6 +12,17 @@ export interface IndexCounts {
  * The one definition of indexed and skipped that the CLI, the status page, the log and the progress
  * report share, so that a full run, a run with nothing to do and `status` give the same figures.
  */
+/** Chunks and characters of chunk text in a store's file entries (no chunk is read). */
+export function storeSize(files: Iterable<FileSummary>): { chunks: number; textChars: number } {
+  let chunks = 0;
+  let textChars = 0;
+  for (const f of files) {
+    chunks += f.chunkCount;
+    textChars += f.chars;
+  }
+  return { chunks, textChars };
+}
+
 export function indexCounts(files: Iterable<FileSummary>, discoverySkips: readonly SkippedFile[]): IndexCounts {
   const skipped = new Map<string, SkippedFile>();
   let indexed = 0;

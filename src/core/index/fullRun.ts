@@ -6,7 +6,7 @@ import { discoverFiles, SkippedFile } from '../discovery/walk';
 import { EmbeddingError } from '../embed/embedder';
 import { errorText } from '../errorText';
 import { indexingTurn } from '../turnBudget';
-import { indexCounts } from './counts';
+import { indexCounts, storeSize } from './counts';
 import { ChunkedAhead, chunkIfChanged, forgetFile, indexRead, IndexOutcome } from './fileIndexer';
 import { createFlushPacer } from './flushPacer';
 import { IndexContext } from './indexContext';
@@ -78,9 +78,7 @@ export async function runFullIndex(ctx: IndexContext, opts: IndexAllOptions & { 
   // Files that could not be read at all have no entry in the store; they are skipped files too.
   const skips = [...discovery.skipped, ...summary.skipped.filter((s) => !ctx.store.getRecord(s.relPath))];
   const counts = indexCounts(ctx.store.fileSummaries(), skips);
-  let chunks = 0;
-  for (const f of ctx.store.fileSummaries()) chunks += f.chunkCount;
-  Object.assign(summary, { files: counts.indexed, skipped: counts.skipped, chunks, ms: Date.now() - started });
+  Object.assign(summary, { files: counts.indexed, skipped: counts.skipped, chunks: storeSize(ctx.store.fileSummaries()).chunks, ms: Date.now() - started });
   onProgress?.({ phase: 'done', done: total, total });
   if (signal?.aborted) throw abortError();
   return { summary, skips };

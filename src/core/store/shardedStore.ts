@@ -511,7 +511,7 @@ export class ShardedStore implements IndexStore {
     // Another writer may replace index.json and delete the vector file it named between our two reads;
     // reading both again then finds the pair it wrote.
     for (let attempt = 0; ; attempt++) {
-      const items = await readShardItems(path.join(folder, 'index.json'));
+      const items = itemsOf(readShardText(path.join(folder, 'index.json')));
       const entries = entriesOf(items);
       if (!this.vectors) return { entries };
       const named = items.find((i) => i.id === SHARD_ITEM_ID)?.metadata.vectors;
@@ -890,14 +890,6 @@ function readShardFileSync(file: string): FileEntry[] {
   return entriesOf(itemsOf(readShardText(file)));
 }
 
-/**
- * A shard's vectra items, read as vectra reads them (its JSON codec) without loading vectra: a process
- * that only answers questions never needs it (loading it costs 115 MB and a tenth of a second).
- */
-async function readShardItems(file: string): Promise<IndexItem[]> {
-  return itemsOf(readShardText(file));
-}
-
 /** A shard's index.json, from a plain file only (a link or a FIFO planted in its place is refused, never waited on). */
 function readShardText(file: string): string {
   try {
@@ -909,6 +901,10 @@ function readShardText(file: string): string {
   }
 }
 
+/**
+ * A shard's vectra items, read as vectra reads them (its JSON codec) without loading vectra: a process
+ * that only answers questions never needs it (loading it costs 115 MB and a tenth of a second).
+ */
 function itemsOf(text: string): IndexItem[] {
   const data = JSON.parse(text) as { items?: IndexItem[] } | null;
   return data?.items as IndexItem[];
