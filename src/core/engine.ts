@@ -94,6 +94,7 @@ export class Engine {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly control = createRunControl();
   private readonly ctx: IndexContext;
+  private manifestFailed = false;
   /** What the last discovery declined; status lists it beside the files declined on reading. */
   private discoverySkips: SkippedFile[] | undefined;
 
@@ -199,10 +200,12 @@ export class Engine {
     const catalog = this.ctx.openedCatalog();
     if (catalog) await this.snapshots.refresh(catalog);
     else await this.snapshots.refreshUnopened(this.ctx.catalog);
+    if (this.manifestFailed) return;
     try {
       await this.store.saveManifest?.();
     } catch (err) {
-      // Derived data: the index works without it, only opening is slower.
+      // Derived data: the index works without it, only opening is slower. One line, no retry at every save.
+      this.manifestFailed = true;
       this.ctx.log(`Warning: could not write the index's file list (${errorText(err)}); opening this index stays slower.`);
     }
   }

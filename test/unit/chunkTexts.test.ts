@@ -114,3 +114,40 @@ test('an index answers with the same chunks from its chunks file, without it, an
   fs.rmSync(chunksFile);
   assert.deepEqual((await answers()).out, fromFile.out);
 });
+
+test('a link or a folder planted where the chunks file goes is never written through: a link is replaced, a folder left, the snapshot still written', async () => {
+  const root = tempDir('grounded-chunks-');
+  writeCorpus(root, 40, 0);
+  const indexDir = path.join(tempDir(), 'index');
+  const rewrite = async (version: number) => {
+    const log: string[] = [];
+    const engine = await Engine.open({ folder: root, indexDir, shardCount: 8, snapshotAfterChunks: 0, log: (m) => log.push(m) });
+    engine.warm();
+    writeCorpus(root, 40, version);
+    await engine.indexAll();
+    await engine.close();
+    return log;
+  };
+  await rewrite(0);
+  const shards = path.join(indexDir, fs.readdirSync(indexDir).find((n) => n.startsWith('shards-'))!);
+  const chunksFile = path.join(shards, 'chunks.bin');
+  const outside = path.join(tempDir(), 'victim.bin');
+  fs.writeFileSync(outside, 'not Grounded’s');
+  fs.rmSync(chunksFile);
+  fs.symlinkSync(outside, chunksFile);
+  await rewrite(1);
+  assert.equal(fs.readFileSync(outside, 'utf8'), 'not Grounded’s');
+  assert.ok(fs.lstatSync(chunksFile).isFile(), 'the link was replaced by the new file');
+  fs.rmSync(chunksFile);
+  fs.mkdirSync(chunksFile);
+  fs.writeFileSync(path.join(chunksFile, 'keep.txt'), 'someone else’s');
+  const snapshotBefore = fs.statSync(path.join(shards, 'lexical.bin')).mtimeMs;
+  const log = await rewrite(2);
+  assert.equal(log.filter((l) => /could not write the chunks file/.test(l)).length, 1, log.join('\n'));
+  assert.equal(fs.readFileSync(path.join(chunksFile, 'keep.txt'), 'utf8'), 'someone else’s');
+  assert.ok(fs.statSync(path.join(shards, 'lexical.bin')).mtimeMs > snapshotBefore, 'the snapshot was written without it');
+  assert.deepEqual(fs.readdirSync(shards).filter((n) => n.endsWith('.tmp')), [], 'no temporary file left');
+  const engine = await Engine.open({ folder: root, indexDir, readOnly: true });
+  assert.ok((await engine.query('topic3')).length > 0);
+  await engine.close();
+});

@@ -3,6 +3,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { test } from 'node:test';
+import { Engine } from '../../src/core/engine';
 import { IndexIdentity } from '../../src/core/store/identity';
 import { FileSummary, StoredChunk } from '../../src/core/store/records';
 import { ShardedStore } from '../../src/core/store/shardedStore';
@@ -164,4 +165,27 @@ test('a shard replaced by a FIFO or a link after the file list was taken is refu
   assert.equal(store.getFile(linkFile), undefined);
   assert.equal(store.damagedShards.length, 2);
   assert.match(store.problems.join('\n'), /not a plain file/);
+});
+
+test('a folder planted where the file list goes is left alone: one warning, no retry at every save, and the index keeps working', async () => {
+  const root = tempDir('grounded-list-');
+  for (let i = 0; i < 30; i++) fs.writeFileSync(path.join(root, `f${i}.md`), `# F${i}\n\nalpha ${i}\n`);
+  const indexDir = path.join(tempDir(), 'index');
+  const first = await Engine.open({ folder: root, indexDir, shardCount: 8 });
+  await first.indexAll();
+  await first.close();
+  const list = path.join(shardsRoot(indexDir), 'manifest.json');
+  fs.rmSync(list, { force: true });
+  fs.mkdirSync(list);
+  fs.writeFileSync(path.join(list, 'keep.txt'), 'someone else’s');
+  const log: string[] = [];
+  const engine = await Engine.open({ folder: root, indexDir, shardCount: 8, log: (m) => log.push(m) });
+  for (let i = 0; i < 30; i++) fs.writeFileSync(path.join(root, `f${i}.md`), `# F${i}\n\nbravo ${i}\n`);
+  await engine.indexAll();
+  fs.writeFileSync(path.join(root, 'f0.md'), '# F0\n\ncharlie\n');
+  await engine.updateFile('f0.md');
+  assert.equal(log.filter((l) => /could not write the index's file list/.test(l)).length, 1, log.join('\n'));
+  assert.equal(fs.readFileSync(path.join(list, 'keep.txt'), 'utf8'), 'someone else’s');
+  assert.equal((await engine.query('charlie'))[0]?.path, 'f0.md');
+  await engine.close();
 });

@@ -173,7 +173,11 @@ export class LexicalSnapshots {
       await removeDeadTempFiles(path.dirname(file));
       // The chunks first: a kill before the snapshot names them leaves the old pair, whose tokens then disagree.
       const chunksFile = path.join(path.dirname(file), CHUNK_TEXTS_FILE);
-      const chunks = await writeChunkTexts(chunksFile, state.table.chunkSlots.length, this.chunkRuns(catalog, state));
+      const chunks = await writeChunkTexts(chunksFile, state.table.chunkSlots.length, this.chunkRuns(catalog, state)).catch((err: unknown) => {
+        // Chunks are then read from their shards: slower questions, the same answers.
+        this.log(`Warning: could not write the chunks file ${chunksFile} (${errorText(err)}); questions read chunks from the shards.`);
+        return undefined;
+      });
       await writeFileAtomic(file, await runSliced(encodeSteps({ ...header, ...(chunks ? { chunks } : {}) }, state)));
       if (chunks) this.adoptTexts(catalog, chunksFile, chunks, state.table.chunkSlots);
     } catch (err) {
